@@ -1,0 +1,40 @@
+"""The one entry point the CLI, the server and the tests share: text in, findings out."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from prodready.checks import all_rules
+from prodready.core.config import Config
+from prodready.core.engine import Analysis, analyze_source
+from prodready.core.findings import Finding
+from prodready.core.rule import Rule
+from prodready.core.source import SourceFile
+from prodready.quickfixes.apply import FixRun, fix_text
+
+
+def check_text(
+    text: str,
+    path: str = "<stdin>.py",
+    config: Optional[Config] = None,
+    rules: Optional[Sequence[type[Rule]]] = None,
+) -> Analysis:
+    return analyze_source(SourceFile(text, path), config or Config(), rules or all_rules())
+
+
+def fix_source(
+    text: str,
+    path: str = "<stdin>.py",
+    config: Optional[Config] = None,
+    *,
+    unsafe: bool = False,
+    rules: Optional[Sequence[type[Rule]]] = None,
+    only_codes: Optional[set[str]] = None,
+) -> FixRun:
+    config = config or Config()
+
+    def analyze(current: str) -> list[Finding]:
+        return check_text(current, path, config, rules).findings
+
+    only = (lambda f: f.code in only_codes) if only_codes else None
+    return fix_text(text, analyze, unsafe=unsafe, target_version=config.target_version, only=only)

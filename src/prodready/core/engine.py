@@ -1,0 +1,354 @@
+"""The engine: runs the selected rules over a file in ONE tree walk.
+
+A dispatch table (node type -> bound visitor methods) is built per set of enabled rules, so
+fifty rules cost one walk, not fifty. The walk keeps the scope stack for name resolution
+and the context rules query (function, class, except handler, main guard).
+
+The server analyses a file block by block (top-level statements) and caches each block's
+result; the CLI analyses whole files. Both go through `analyze_block` and `finalize`, so a
+finding is the same whichever way it was computed.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Sequence
+
+from prodready.core.config import Config
+from prodready.core.context import Context, ModuleContext, PendingFinding
+from prodready.core.fileinfo import FileInfo
+from prodready.core.findings import Finding, ParseProblem, RuleError
+from prodready.core.frameworks import class_table
+from prodready.core.names import NameResolver
+from prodready.core.rule import Rule
+from prodready.core.source import SourceFile
+from prodready.core.suppress import is_suppressed, skip_file
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are reported, not analysed
+
+_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Statements whose bindings a function scope records after / before walking their children.
+_BIND_AFTER = frozenset({ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom})
+_BIND_BEFORE = frozenset({ast.For, ast.AsyncFor, ast.With, ast.AsyncWith})
+
+
+class RuleSet:
+    """The enabled rules for one file and their dispatch table (built once, reused)."""
+
+    _cache: dict[tuple, "RuleSet"] = {}
+
+    def __init__(self, rules: Sequence[type[Rule]]) -> None:
+        self.rules = tuple(rules)
+        self.table: dict[type, list[tuple[int, str]]] = {}
+        self.leave_table: dict[type, list[tuple[int, str]]] = {}
+        for index, rule in enumerate(self.rules):
+            for node_type, kinds in rule.handlers().items():
+                cls = getattr(ast, node_type, None)
+                if not isinstance(cls, type):
+                    continue
+                for kind in kinds:
+                    target = self.table if kind == "visit" else self.leave_table
+                    target.setdefault(cls, []).append((index, f"{kind}_{node_type}"))
+
+    @classmethod
+    def for_rules(cls, rules: Sequence[type[Rule]]) -> "RuleSet":
+        key = tuple(rules)
+        cached = cls._cache.get(key)
+        if cached is None:
+            cached = cls._cache[key] = RuleSet(rules)
+        return cached
+
+
+def enabled_rules(rules: Iterable[type[Rule]], config: Config, path: Optional[str]) -> list[type[Rule]]:
+    return [rule for rule in rules if config.rule_enabled(rule, path)]
+
+
+def module_context(statements: Sequence[ast.stmt]) -> ModuleContext:
+    """Module-wide bindings and top-level classes every block of the file needs."""
+    bindings = NameResolver.module_bindings(statements)
+    resolver = NameResolver(bindings)
+    return ModuleContext(bindings, class_table(statements, resolver))
+
+
+@dataclass
+class BlockResult:
+    """What analysing one block (or a whole file) produced, offsets relative to that text."""
+
+    pending: list[PendingFinding] = field(default_factory=list)
+    facts: frozenset = frozenset()
+    errors: list[RuleError] = field(default_factory=list)
+
+    def shifted(self, delta: int) -> list[PendingFinding]:
+        if not delta:
+            return self.pending
+        return [PendingFinding(p.finding.shifted(delta), p.condition) for p in self.pending]
+
+
+@dataclass
+class Analysis:
+    """The result for one file."""
+
+    findings: list[Finding]
+    errors: list[RuleError] = field(default_factory=list)
+    problem: Optional[ParseProblem] = None
+    source: Optional[SourceFile] = None
+
+
+class _Walker:
+    """One walk over a tree, dispatching to every rule's visitors."""
+
+    def __init__(self, ctx: Context, ruleset: RuleSet) -> None:
+        self.ctx = ctx
+        self.instances = [rule(ctx) for rule in ruleset.rules]
+        self.visit = self._bind(ruleset.table)
+        self.leave = self._bind(ruleset.leave_table)
+        self.special: dict[type, Callable[[ast.AST], None]] = {
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class,
+            ast.ExceptHandler: self._except,
+            ast.If: self._if,
+        }
+
+    def _bind(self, table: dict[type, list[tuple[int, str]]]) -> dict[type, list]:
+        return {
+            cls: [(self.instances[i], getattr(self.instances[i], method)) for i, method in entries]
+            for cls, entries in table.items()
+        }
+
+    def _fail(self, rule: Rule, exc: BaseException) -> None:
+        """A rule raised: record it and skip that rule for the rest of this file."""
+        self.ctx.record_rule_error(rule, exc)
+        for table in (self.visit, self.leave):
+            for cls in list(table):
+                table[cls] = [(inst, fn) for inst, fn in table[cls] if inst is not rule]
+
+    def run(self, statements: Sequence[ast.stmt]) -> None:
+        for stmt in statements:
+            self.walk(stmt)
+        for rule in self.instances:
+            try:
+                rule.finish(self.ctx)
+            except Exception as exc:  # noqa: BLE001 - a broken rule must not break the file
+                self._fail(rule, exc)
+
+    def walk(self, node: ast.AST) -> None:
+        cls = node.__class__
+        ctx = self.ctx
+        visitors = self.visit.get(cls)
+        if visitors:
+            for rule, fn in visitors:
+                try:
+                    fn(node, ctx)
+                except Exception as exc:  # noqa: BLE001
+                    self._fail(rule, exc)
+        special = self.special.get(cls)
+        if ctx.functions and cls in _BIND_BEFORE:
+            ctx.names.bind_statement(node)  # `with x() as s:` binds s for its body
+        ctx.parents.append(node)
+        if special is not None:
+            special(node)
+        else:
+            for child in ast.iter_child_nodes(node):
+                self.walk(child)
+        ctx.parents.pop()
+        if cls in _BIND_AFTER:
+            if ctx.functions:
+                ctx.names.bind_statement(node)
+            if cls is ast.Assign and ctx.excepts:
+                ctx.note_assignment(node)  # type: ignore[arg-type]
+        leavers = self.leave.get(cls)
+        if leavers:
+            for rule, fn in leavers:
+                try:
+                    fn(node, ctx)
+                except Exception as exc:  # noqa: BLE001
+                    self._fail(rule, exc)
+
+    def _walk_all(self, nodes: Iterable[Optional[ast.AST]]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.walk(node)
+
+    def _function(self, node) -> None:
+        ctx = self.ctx
+        self._walk_all(node.decorator_list)
+        self.walk(node.args)
+        if node.returns is not None:
+            self.walk(node.returns)
+        if ctx.functions:
+            ctx.names.bind(node.name, None)
+        owner = ctx.parents[-2] if len(ctx.parents) > 1 else None
+        class_node = owner if isinstance(owner, ast.ClassDef) else None
+        ctx.enter_function(node, class_node)
+        ctx.names.push("function", node)
+        ctx.names.bind_arguments(node.args)
+        self._walk_all(node.body)
+        ctx.names.pop()
+        ctx.functions.pop()
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        ctx = self.ctx
+        self.walk(node.args)
+        ctx.enter_function(node, None)
+        ctx.names.push("lambda", node)
+        ctx.names.bind_arguments(node.args)
+        self.walk(node.body)
+        ctx.names.pop()
+        ctx.functions.pop()
+
+    def _class(self, node: ast.ClassDef) -> None:
+        ctx = self.ctx
+        self._walk_all(node.decorator_list)
+        self._walk_all(node.bases)
+        self._walk_all(node.keywords)
+        if ctx.functions:
+            ctx.names.bind(node.name, None)
+        ctx.classes.append(node)
+        ctx.names.push("class", node)
+        self._walk_all(node.body)
+        ctx.names.pop()
+        ctx.classes.pop()
+
+    def _except(self, node: ast.ExceptHandler) -> None:
+        ctx = self.ctx
+        if node.type is not None:
+            self.walk(node.type)
+        from prodready.core.context import ExceptFrame
+
+        ctx.excepts.append(ExceptFrame(node, {node.name} if node.name else set()))
+        if node.name and ctx.functions:
+            ctx.names.bind(node.name, None)
+        self._walk_all(node.body)
+        ctx.excepts.pop()
+
+    def _if(self, node: ast.If) -> None:
+        ctx = self.ctx
+        self.walk(node.test)
+        guard = not ctx.functions and is_main_guard(node.test)
+        if guard:
+            ctx.main_guard_depth += 1
+        self._walk_all(node.body)
+        if guard:
+            ctx.main_guard_depth -= 1
+        self._walk_all(node.orelse)
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either operand order)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    operands = [test.left, test.comparators[0]]
+    has_name = any(isinstance(o, ast.Name) and o.id == "__name__" for o in operands)
+    has_main = any(isinstance(o, ast.Constant) and o.value == "__main__" for o in operands)
+    return has_name and has_main
+
+
+def analyze_block(
+    source: SourceFile,
+    statements: Sequence[ast.stmt],
+    file: FileInfo,
+    config: Config,
+    module: ModuleContext,
+    rules: Sequence[type[Rule]],
+) -> BlockResult:
+    """Run ``rules`` over ``statements`` (parsed from ``source``) in one walk."""
+    ctx = Context(source, file, config, module)
+    walker = _Walker(ctx, RuleSet.for_rules(rules))
+    limit = sys.getrecursionlimit()
+    try:
+        if limit < 6000:
+            sys.setrecursionlimit(6000)
+        walker.run(statements)
+    except RecursionError:
+        ctx.errors.append(RuleError("PR000", "engine", "the code is nested too deeply to analyse completely"))
+    finally:
+        sys.setrecursionlimit(limit)
+    return BlockResult(ctx.pending, frozenset(ctx.facts), ctx.errors)
+
+
+def finalize(
+    source: SourceFile,
+    pending: Iterable[PendingFinding],
+    facts: frozenset,
+    rules: Sequence[type[Rule]],
+    file: FileInfo,
+    config: Config,
+) -> list[Finding]:
+    """Module-wide conditions, module checks, severity overrides, suppressions, ordering."""
+    by_code = {rule.code: rule for rule in rules}
+    kept: dict[tuple, Finding] = {}
+    candidates = list(pending)
+    for rule in rules:
+        check_module = getattr(rule, "check_module", None)
+        if check_module is not None:
+            for finding in check_module(source, file, config):
+                candidates.append(PendingFinding(finding, None))
+    overrides = {code: config.severity_for(rule, rule.severity) for code, rule in by_code.items()}
+    for item in candidates:
+        finding = item.finding
+        if item.condition is not None and not item.condition(facts):
+            continue
+        rule = by_code.get(finding.code)
+        if rule is None:
+            continue
+        if any(_matches_rule(rule, s) for s, _ in config.severity):
+            finding = Finding(finding.code, finding.name, overrides[finding.code], finding.message,
+                              finding.start, finding.end, finding.fixes, finding.tags)
+        if is_suppressed(source, finding.code, finding.name, finding.start, finding.end):
+            continue
+        kept.setdefault((finding.code, finding.start, finding.end), finding)
+    return sorted(kept.values(), key=lambda f: (f.start, f.code, f.end))
+
+
+def _matches_rule(rule: type[Rule], selector: str) -> bool:
+    key = selector.strip()
+    return key.upper() == "ALL" or key.lower() == rule.name or rule.code.startswith(key.upper())
+
+
+def analyze_source(
+    source: SourceFile,
+    config: Config,
+    rules: Sequence[type[Rule]],
+    file: Optional[FileInfo] = None,
+) -> Analysis:
+    """Analyse one whole file with the rules ``config`` enables for its path."""
+    file = file or FileInfo.for_path(source.path, config.option("entrypoints", ()))
+    if skip_file(source.text):
+        return Analysis([], source=source)
+    active = enabled_rules(rules, config, source.path)
+    tree = source.tree
+    if tree is None:
+        start, end = source.syntax_error_range()
+        err = source.syntax_error
+        message = f"SyntaxError: {err.msg if err else 'invalid syntax'}"
+        return Analysis([], problem=ParseProblem(message, start, end), source=source)
+    module = module_context(tree.body)
+    result = analyze_block(source, tree.body, file, config, module, active)
+    findings = finalize(source, result.pending, result.facts, active, file, config)
+    return Analysis(findings, result.errors, None, source)
+
+
+def decode_source(data: bytes) -> tuple[Optional[str], Optional[str]]:
+    """(text, None) or (None, why not) for a file's bytes; honours PEP 263 coding cookies."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, f"file is too large to analyse ({len(data) // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)"
+    if b"\x00" in data[:8192]:
+        return None, "file contains NUL bytes (binary?)"
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return None, f"cannot decode: {exc}"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return None, f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}"
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None

@@ -1,0 +1,185 @@
+"""Import and binding resolution inside one file: local name -> qualified name.
+
+Rules match on qualified names (``datetime.datetime.utcnow``), never on spelling, so an
+alias (``from datetime import datetime as dt``) is the same call and a user's own class
+called ``datetime`` is not.
+
+Bindings are kept per scope. Module-level bindings are collected up front from the module's
+top-level statements (cheap: no tree walk), so a function defined before a late import still
+resolves. Function-local bindings are added by the engine as its single walk reaches them.
+
+A name bound to the result of a call resolves to ``<callee>()``: after
+``s = requests.Session()``, ``s.get`` resolves to ``requests.Session().get``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Optional
+
+# A name bound locally to something we cannot name (a user class, a literal, a parameter).
+LOCAL = None
+
+
+def _import_bindings(node: ast.AST, package: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                yield alias.asname, alias.name
+            else:
+                top = alias.name.split(".", 1)[0]
+                yield top, top
+    elif isinstance(node, ast.ImportFrom):
+        module = node.module or ""
+        if node.level:
+            module = "." * node.level + module
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            yield alias.asname or alias.name, f"{module}.{alias.name}" if module else alias.name
+
+
+class Scope:
+    """Bindings of one scope: name -> qualified name, or LOCAL when shadowed by user code."""
+
+    __slots__ = ("bindings", "kind", "node")
+
+    def __init__(self, kind: str, node: Optional[ast.AST] = None) -> None:
+        self.bindings: dict[str, Optional[str]] = {}
+        self.kind = kind  # "module", "function", "class", "lambda", "comprehension"
+        self.node = node
+
+
+class NameResolver:
+    """Resolves expressions to qualified names using the current stack of scopes."""
+
+    def __init__(self, module_bindings: Optional[dict[str, Optional[str]]] = None) -> None:
+        module = Scope("module")
+        if module_bindings:
+            module.bindings.update(module_bindings)
+        self.scopes: list[Scope] = [module]
+
+    # -- building ---------------------------------------------------------------------------
+    @staticmethod
+    def module_bindings(statements: Iterable[ast.stmt]) -> dict[str, Optional[str]]:
+        """Bindings made by top-level statements (and the bodies of top-level if/try/with)."""
+        probe = NameResolver()
+        pending = list(statements)
+        index = 0
+        while index < len(pending):
+            stmt = pending[index]
+            index += 1
+            if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
+                nested = list(getattr(stmt, "body", []))
+                nested += getattr(stmt, "orelse", []) or []
+                nested += getattr(stmt, "finalbody", []) or []
+                for handler in getattr(stmt, "handlers", []) or []:
+                    nested += handler.body
+                pending[index:index] = nested
+                continue
+            probe.bind_statement(stmt)
+        return probe.scopes[0].bindings
+
+    def bind(self, name: str, qualified: Optional[str]) -> None:
+        self.scopes[-1].bindings[name] = qualified
+
+    def bind_statement(self, stmt: ast.AST) -> None:
+        """Record the bindings a statement makes in the current scope."""
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for local, qualified in _import_bindings(stmt):
+                self.bind(local, qualified)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bind(stmt.name, LOCAL)
+        elif isinstance(stmt, ast.Assign):
+            value = self.value_binding(stmt.value)
+            for target in stmt.targets:
+                self._bind_target(target, value)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self._bind_target(stmt.target, self.value_binding(stmt.value))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._bind_target(stmt.target, LOCAL)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    self._bind_target(item.optional_vars, self.value_binding(item.context_expr))
+
+    def _bind_target(self, target: ast.AST, value: Optional[str]) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self._bind_target(elt, LOCAL)
+        elif isinstance(target, ast.Starred):
+            self._bind_target(target.value, LOCAL)
+
+    def value_binding(self, value: ast.AST) -> Optional[str]:
+        """What a name bound to ``value`` resolves to: ``callee()`` for calls, else LOCAL."""
+        if isinstance(value, ast.Call):
+            callee = self.resolve(value.func)
+            if callee:
+                return callee + "()"
+        elif isinstance(value, ast.Await):
+            return self.value_binding(value.value)
+        return LOCAL
+
+    def push(self, kind: str, node: Optional[ast.AST] = None) -> Scope:
+        scope = Scope(kind, node)
+        self.scopes.append(scope)
+        return scope
+
+    def pop(self) -> None:
+        if len(self.scopes) > 1:
+            self.scopes.pop()
+
+    def bind_arguments(self, args: ast.arguments) -> None:
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            self.bind(arg.arg, LOCAL)
+        if args.vararg:
+            self.bind(args.vararg.arg, LOCAL)
+        if args.kwarg:
+            self.bind(args.kwarg.arg, LOCAL)
+
+    # -- lookup -----------------------------------------------------------------------------
+    def lookup(self, name: str) -> tuple[bool, Optional[str]]:
+        """(found, qualified) for a bare name; class scopes are skipped from inside functions."""
+        innermost = len(self.scopes) - 1
+        for depth in range(innermost, -1, -1):
+            scope = self.scopes[depth]
+            if scope.kind == "class" and depth != innermost:
+                continue
+            if name in scope.bindings:
+                return True, scope.bindings[name]
+        return False, None
+
+    def resolve(self, node: ast.AST) -> Optional[str]:
+        """Qualified name of a Name/Attribute/call chain, or None when it is not knowable.
+
+        An unbound bare name resolves to ``builtins.<name>`` only for real builtins;
+        otherwise to itself (e.g. a global injected by a framework) so rules can still
+        match `print` and friends.
+        """
+        if isinstance(node, ast.Name):
+            found, qualified = self.lookup(node.id)
+            if found:
+                return qualified
+            return node.id
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            callee = self.resolve(node.func)
+            return callee + "()" if callee else None
+        return None
+
+    def is_unbound(self, name: str) -> bool:
+        return not self.lookup(name)[0]
+
+    def local_name_for(self, qualified: str) -> Optional[str]:
+        """A name in scope that is bound to ``qualified`` (for fixes that reuse imports)."""
+        for scope in reversed(self.scopes):
+            for name, value in scope.bindings.items():
+                if value == qualified:
+                    found, current = self.lookup(name)
+                    if found and current == qualified:
+                        return name
+        return None

@@ -1,0 +1,1 @@
+"""Building and applying fixes: import handling, shared fix shapes, conflict-free application."""

@@ -1,0 +1,207 @@
+"""Import handling for fixes: reuse what the file already imports, add only what is missing,
+keep the user's import style, and never shadow a name that means something else.
+
+Works on the whole file's text at fix time (fixes are computed lazily, so parsing here is
+paid only when someone asks for the fix). Structural changes to an existing
+``from x import (...)`` statement go through libcst so parentheses, trailing commas and
+comments survive; everything else is a plain inserted line.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from prodready.core.findings import Edit
+from prodready.core.names import NameResolver
+from prodready.core.source import SourceFile
+
+
+@dataclass
+class ModuleImports:
+    """Top-level bindings of a file and where a new import line belongs."""
+
+    source: SourceFile
+    tree: Optional[ast.Module]
+    bindings: dict
+
+    @classmethod
+    def of(cls, text: str) -> "ModuleImports":
+        source = SourceFile(text)
+        tree = source.tree
+        bindings = NameResolver.module_bindings(tree.body) if tree else {}
+        return cls(source, tree, bindings)
+
+    def bound_to(self, name: str) -> tuple[bool, Optional[str]]:
+        if name in self.bindings:
+            return True, self.bindings[name]
+        return False, None
+
+    def name_for(self, qualified: str) -> Optional[str]:
+        for name, value in self.bindings.items():
+            if value == qualified:
+                return name
+        return None
+
+    def insertion_offset(self) -> int:
+        """After the leading docstring/imports block (after `from __future__` at least)."""
+        if self.tree is None:
+            return 0
+        last_end: Optional[int] = None
+        for index, stmt in enumerate(self.tree.body):
+            if index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                last_end = self._line_end(stmt)
+                continue
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                last_end = self._line_end(stmt)
+                continue
+            if isinstance(stmt, ast.Try) and all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) for s in stmt.body):
+                last_end = self._line_end(stmt)
+                continue
+            break
+        if last_end is None:
+            # Keep a shebang / coding line / leading comments first.
+            offset = 0
+            for line in range(self.source.line_count):
+                text = self.source.line_text(line)
+                if text.startswith("#"):
+                    offset = self.source.line_starts[line + 1] if line + 1 < self.source.line_count else len(self.source.text)
+                else:
+                    break
+            return offset
+        return last_end
+
+    def _line_end(self, stmt: ast.stmt) -> int:
+        end_line = stmt.end_lineno or stmt.lineno
+        if end_line < self.source.line_count:
+            return self.source.line_starts[end_line]
+        return len(self.source.text)
+
+    def insert_line(self, line: str) -> Edit:
+        offset = self.insertion_offset()
+        text = self.source.text
+        prefix = "" if offset == 0 or text[offset - 1:offset] == "\n" else "\n"
+        return Edit(offset, offset, f"{prefix}{line}\n")
+
+
+def ensure_import(text: str, module: str) -> tuple[list[Edit], str]:
+    """Make ``module`` (e.g. ``os``) usable; returns (edits, the name to refer to it by)."""
+    info = ModuleImports.of(text)
+    existing = info.name_for(module)
+    if existing:
+        return [], existing
+    top = module.split(".")[0]
+    found, value = info.bound_to(top)
+    if not found and "." not in module:
+        return [info.insert_line(f"import {module}")], module
+    if found and value == top and "." in module:
+        return [info.insert_line(f"import {module}")], module
+    alias = "_" + module.replace(".", "_")
+    return [info.insert_line(f"import {module} as {alias}")], alias
+
+
+def ensure_from_import(text: str, module: str, name: str, fallback_alias: Optional[str] = None) -> tuple[list[Edit], str]:
+    """Make ``module.name`` usable by a bare name, adding to an existing ``from module import``.
+
+    If ``name`` is already bound to something else (Django's ``timezone``), import it as
+    ``fallback_alias`` instead. Returns (edits, the name to use).
+    """
+    info = ModuleImports.of(text)
+    qualified = f"{module}.{name}"
+    existing = info.name_for(qualified)
+    if existing:
+        return [], existing
+    found, _value = info.bound_to(name)
+    alias = None
+    if found:
+        alias = fallback_alias or f"_{name}"
+        if info.bound_to(alias)[0]:
+            alias = f"_{module.replace('.', '_')}_{name}"
+    local = alias or name
+    statement = _existing_from_import(info, module)
+    if statement is not None:
+        edit = _add_alias(info.source, statement, name, alias)
+        if edit is not None:
+            return [edit], local
+    line = f"from {module} import {name}" + (f" as {alias}" if alias else "")
+    return [info.insert_line(line)], local
+
+
+def _existing_from_import(info: ModuleImports, module: str) -> Optional[ast.ImportFrom]:
+    if info.tree is None:
+        return None
+    for stmt in info.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
+            if any(alias.name == "*" for alias in stmt.names):
+                continue
+            return stmt
+    return None
+
+
+def _add_alias(source: SourceFile, stmt: ast.ImportFrom, name: str, alias: Optional[str]) -> Optional[Edit]:
+    start, end = source.node_range(stmt)
+    segment = source.text[start:end]
+    try:
+        node = cst.parse_statement(segment)
+    except cst.ParserSyntaxError:
+        return None
+    if not isinstance(node, cst.SimpleStatementLine) or not isinstance(node.body[0], cst.ImportFrom):
+        return None
+    imp = node.body[0]
+    if isinstance(imp.names, cst.ImportStar):
+        return None
+    names = list(imp.names)
+    new_alias = cst.ImportAlias(
+        name=cst.Name(name),
+        asname=cst.AsName(name=cst.Name(alias)) if alias else None,
+    )
+    last = names[-1]
+    had_trailing_comma = isinstance(last.comma, cst.Comma)
+    if not had_trailing_comma:
+        names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        names.append(new_alias)
+    else:
+        # Parenthesised multi-line list with a trailing comma: add in the same style.
+        names.append(new_alias.with_changes(comma=last.comma))
+    updated = imp.with_changes(names=names)
+    code = cst.Module([]).code_for_node(node.with_changes(body=[updated, *node.body[1:]]))
+    code = code.rstrip("\n") if not segment.endswith("\n") else code
+    return Edit(start, end, code)
+
+
+def ensure_logger(text: str) -> tuple[list[Edit], str]:
+    """Make a module logger usable: reuse ``logger = logging.getLogger(...)`` or add one."""
+    info = ModuleImports.of(text)
+    for name, value in info.bindings.items():
+        if value in {"logging.getLogger()", "structlog.get_logger()", "loguru.logger"} or (value or "").endswith(".getLogger()") and value.startswith("logging"):
+            return [], name
+    edits, logging_name = ensure_import(text, "logging")
+    logger_name = "logger" if not info.bound_to("logger")[0] else "_logger"
+    offset = info.insertion_offset()
+    prefix = "" if offset == 0 or info.source.text[offset - 1:offset] == "\n" else "\n"
+    line = f"{logger_name} = {logging_name}.getLogger(__name__)\n"
+    if edits:
+        edits = [Edit(offset, offset, edits[0].replacement + f"\n{line}")]
+    else:
+        edits = [Edit(offset, offset, f"{prefix}\n{line}")]
+    return edits, logger_name
+
+
+def merge_insertions(edits: list[Edit]) -> list[Edit]:
+    """Combine several insertions at the same offset (their texts in order) into one edit."""
+    merged: dict[tuple[int, int], Edit] = {}
+    others: list[Edit] = []
+    for edit in edits:
+        if edit.start == edit.end:
+            key = (edit.start, edit.end)
+            if key in merged:
+                if edit.replacement not in merged[key].replacement:
+                    merged[key] = Edit(edit.start, edit.end, merged[key].replacement + edit.replacement)
+            else:
+                merged[key] = edit
+        else:
+            others.append(edit)
+    return [*others, *merged.values()]
