@@ -164,6 +164,10 @@ def clean(libs: Path) -> None:
         shutil.rmtree(cache, ignore_errors=True)
     # Console scripts point at the build machine's interpreter; the extension never uses them.
     shutil.rmtree(libs / "bin", ignore_errors=True)
+    # libcst ships its own test suite inside the package; nothing imports it at run time.
+    for tests in list((libs / "libcst").rglob("tests")):
+        if tests.is_dir():
+            shutil.rmtree(tests)
 
 
 def main() -> int:

@@ -45,6 +45,22 @@ def is_django_view_base(qualified: str) -> bool:
     return qualified.startswith(DJANGO_VIEW_PREFIXES) or qualified in {"django.views.View"}
 
 
+# Class-based views of other frameworks: their HTTP-method methods run once per request.
+OTHER_VIEW_BASES = {
+    "flask.views.MethodView",
+    "flask.views.View",
+    "flask_restful.Resource",
+    "flask_restx.Resource",
+    "starlette.endpoints.HTTPEndpoint",
+    "starlette.endpoints.WebSocketEndpoint",
+}
+OTHER_VIEW_METHODS = {"dispatch_request", "on_connect", "on_receive", "on_disconnect"}
+
+
+def is_other_view_base(qualified: str) -> bool:
+    return qualified in OTHER_VIEW_BASES
+
+
 def decorator_target(decorator: ast.expr) -> ast.expr:
     """The callee of ``@x(...)`` or the expression of ``@x``."""
     return decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -67,6 +83,8 @@ def handler_kind(
             return "task"
         if last in {"api_view", "action"} and ("rest_framework" in qualified or last == "api_view"):
             return "view"
+        if last in {"expose", "expose_api"} and qualified.startswith("flask_appbuilder"):
+            return "route"  # Flask-AppBuilder view/API methods: @expose("/path")
         if isinstance(target, ast.Attribute):
             if target.attr in SOCKET_METHODS and isinstance(decorator, (ast.Call, ast.Attribute)):
                 base = (names.resolve(target.value) or "").lower()
@@ -78,6 +96,10 @@ def handler_kind(
             return "view"
     if class_bases is not None:
         if any(is_drf_view_base(b) or is_django_view_base(b) for b in class_bases) and func.name in VIEW_METHODS:
+            return "view"
+        if any(is_other_view_base(b) for b in class_bases) and (
+            func.name in ROUTE_METHODS or func.name in OTHER_VIEW_METHODS
+        ):
             return "view"
         return None
     if in_views_module:
@@ -128,3 +150,63 @@ def class_table(statements: Iterable[ast.stmt], names: "NameResolver") -> dict[s
                         bases.append(qualified)
             table[stmt.name] = tuple(bases)
     return table
+
+
+# -- CORS origin configuration ---------------------------------------------------------------
+# Where a literal list of origins *is* the CORS configuration. PR402/PR403 report literals
+# here; rules about literal URLs (PR205 localhost URLs) stay quiet inside these expressions so
+# that one literal gets one finding. Keep every rule on this one definition.
+CORS_ORIGIN_SETTINGS = frozenset({"CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"})
+_FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin", "flask_cors.extension.CORS",
+                         "flask_cors.decorator.cross_origin"})
+_SOCKETIO_SERVERS = frozenset({"flask_socketio.SocketIO", "socketio.Server", "socketio.AsyncServer"})
+_CORS_CALL_NAMES = frozenset({"CORS", "cross_origin", "init_app", "SocketIO", "Server", "AsyncServer",
+                              "add_middleware", "Middleware"})
+
+
+def cors_call_kind(call: ast.Call, names: "NameResolver") -> Optional[str]:
+    """"flask-cors", "socketio" or "middleware" for a call that configures CORS, else None.
+
+    flask-cors: ``CORS(app, ...)``, ``@cross_origin(...)``, ``CORS().init_app(app, ...)``;
+    socketio: ``SocketIO(...)``/``socketio.Server(...)``/``AsyncServer(...)`` and ``init_app``;
+    middleware: ``app.add_middleware(CORSMiddleware, ...)``, ``Middleware(CORSMiddleware, ...)``.
+    """
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if last not in _CORS_CALL_NAMES:
+        return None
+    if last in {"add_middleware", "Middleware"}:
+        if call.args and (names.resolve(call.args[0]) or "").rsplit(".", 1)[-1] == "CORSMiddleware":
+            return "middleware"
+        return None
+    callee = names.resolve(func) or ""
+    if last == "init_app":
+        callee = callee[: -len(".init_app")].removesuffix("()")
+    if callee in _FLASK_CORS:
+        return "flask-cors"
+    if callee in _SOCKETIO_SERVERS:
+        return "socketio"
+    return None
+
+
+def cors_origin_expressions(call: ast.Call, names: "NameResolver") -> list[ast.expr]:
+    """The expressions a CORS-configuring call takes its allowed origins from.
+
+    ``origins=`` (and each ``"origins"`` of a literal ``resources={...}``) for flask-cors,
+    ``cors_allowed_origins=`` for Socket.IO, ``allow_origins=`` for ``CORSMiddleware``.
+    """
+    kind = cors_call_kind(call, names)
+    if kind is None:
+        return []
+    wanted = {"flask-cors": "origins", "socketio": "cors_allowed_origins", "middleware": "allow_origins"}[kind]
+    found: list[ast.expr] = []
+    for kw in call.keywords:
+        if kw.arg == wanted:
+            found.append(kw.value)
+        elif kind == "flask-cors" and kw.arg == "resources" and isinstance(kw.value, ast.Dict):
+            for options in kw.value.values:
+                if isinstance(options, ast.Dict):
+                    for key, value in zip(options.keys, options.values):
+                        if isinstance(key, ast.Constant) and key.value == "origins":
+                            found.append(value)
+    return found

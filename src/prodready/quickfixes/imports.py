@@ -205,3 +205,65 @@ def merge_insertions(edits: list[Edit]) -> list[Edit]:
         else:
             others.append(edit)
     return [*others, *merged.values()]
+
+
+def remove_import_if_unused(text: str, name: str, removed: tuple[int, int] = (0, 0)) -> list[Edit]:
+    """Edits that drop ``name`` from its top-level ``from x import ...`` when nothing else uses it.
+
+    ``removed`` is a span of ``text`` another edit of the same fix deletes (the decorator or
+    call that was the last use); uses inside it do not count. The whole statement goes when
+    ``name`` was its only name; otherwise just that name (parentheses, commas and comments of
+    a multi-line import survive). Returns [] when the name is still used, exported through
+    ``__all__``, or not imported that way.
+    """
+    source = SourceFile(text)
+    tree = source.tree
+    if tree is None:
+        return []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            start, end = source.node_range(node)
+            if not (removed[0] <= start and end <= removed[1]):
+                return []
+        elif isinstance(node, ast.Constant) and node.value == name:
+            return []  # `__all__ = ["name"]`, getattr(module, "name"), ...
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        aliases = [a for a in stmt.names if (a.asname or a.name) == name]
+        if not aliases:
+            continue
+        start, end = source.node_range(stmt)
+        line = source.line_of(start)
+        end_line = source.line_of(end)
+        before = text[source.line_starts[line]:start]
+        after = source.line_text(end_line)[end - source.line_starts[end_line]:].strip()
+        if before.strip() or (after and not after.startswith("#")):
+            return []  # shares its line with other statements
+        if len(stmt.names) == 1:
+            stop = source.line_starts[end_line + 1] if end_line + 1 < source.line_count else len(text)
+            return [Edit(source.line_starts[line], stop, "")]
+        edit = _drop_alias(text[start:end], name)
+        return [Edit(start, end, edit)] if edit is not None else []
+    return []
+
+
+def _drop_alias(segment: str, name: str) -> Optional[str]:
+    try:
+        node = cst.parse_statement(segment)
+    except cst.ParserSyntaxError:
+        return None
+    if not isinstance(node, cst.SimpleStatementLine) or not isinstance(node.body[0], cst.ImportFrom):
+        return None
+    imp = node.body[0]
+    if isinstance(imp.names, cst.ImportStar):
+        return None
+    names = list(imp.names)
+    index = next((i for i, a in enumerate(names) if (a.evaluated_alias or a.evaluated_name) == name), None)
+    if index is None:
+        return None
+    removed = names.pop(index)
+    if index == len(names) and names:
+        names[-1] = names[-1].with_changes(comma=removed.comma)
+    code = cst.Module([]).code_for_node(node.with_changes(body=[imp.with_changes(names=names), *node.body[1:]]))
+    return code.rstrip("\n") if not segment.endswith("\n") else code

@@ -1,0 +1,1 @@
+"""The `prodready` command line: `check`, `rules`, `rule`, `docs`, `server`."""

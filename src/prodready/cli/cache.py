@@ -1,0 +1,111 @@
+"""The content-hash cache: unchanged files are not analysed again.
+
+One JSON file per *analysis key* (prodready version, the installed package's files, the
+Python version, the effective configuration and the rule catalogue) under
+`.prodready_cache/<version>/` at the project root. Inside, each checked file maps to the
+sha256 of its bytes, the path rules saw, and its findings as plain data. A file whose bytes,
+path or key changed is a miss; an unreadable or malformed cache is ignored (and rewritten).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import prodready
+
+CACHE_DIR = ".prodready_cache"
+_FORMAT = 1
+
+
+def _package_fingerprint() -> str:
+    """Sizes and mtimes of prodready's own modules: editing a rule invalidates the cache."""
+    base = Path(prodready.__file__).parent
+    parts = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                parts.append(f"{os.path.relpath(os.path.join(folder, name), base)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def analysis_key(config_fingerprint: str, rule_codes: tuple[str, ...]) -> str:
+    return "\n".join([
+        f"format={_FORMAT}",
+        f"prodready={prodready.__version__}",
+        f"package={_package_fingerprint()}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}",
+        f"config={config_fingerprint}",
+        f"rules={','.join(rule_codes)}",
+    ])
+
+
+class Cache:
+    def __init__(self, folder: Path, key: str) -> None:
+        self.key = key
+        self.folder = folder  # <project root>/.prodready_cache unless --cache-dir
+        digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+        self.file = self.folder / prodready.__version__ / f"{digest}.json"
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("entries"), dict):
+            self.entries = data["entries"]
+
+    def get(self, path: str, sha: str, analysis_path: str) -> Optional[dict]:
+        entry = self.entries.get(path)
+        if not isinstance(entry, dict) or entry.get("sha") != sha or entry.get("analysis_path") != analysis_path:
+            return None
+        payload = entry.get("payload")
+        return payload if isinstance(payload, dict) else None
+
+    def put(self, path: str, sha: str, analysis_path: str, payload: dict) -> None:
+        entry = {"sha": sha, "analysis_path": analysis_path, "payload": payload}
+        if self.entries.get(path) != entry:
+            self.entries[path] = entry
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a cache that cannot be written is silently skipped."""
+        if not self.dirty:
+            return
+        live = {p: e for p, e in self.entries.items() if os.path.exists(p)}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            for name, text in (
+                (".gitignore", "# Created by prodready automatically.\n*\n"),
+                ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# prodready cache; see https://bford.info/cachedir/\n"),
+            ):
+                marker = self.folder / name
+                if not marker.exists():
+                    marker.write_text(text, encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=".cache.", suffix=".tmp", dir=self.file.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump({"key": self.key, "entries": live}, handle, separators=(",", ":"))
+                os.replace(tmp, self.file)
+            except OSError:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        except OSError:
+            pass
+        self.dirty = False

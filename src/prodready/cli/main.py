@@ -1,0 +1,642 @@
+"""`prodready` command line entry point (console script and `python -m prodready`).
+
+Exit codes: 0 no findings, 1 findings (or `--diff` would change files), 2 usage error, bad
+configuration, a path that could not be checked, or an internal error. Messages go to
+stderr and never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+import prodready
+from prodready.cli import output
+from prodready.cli.runner import FileResult, Item, Task, process
+from prodready.core.config import Config, ConfigError
+
+ISSUES_URL = "https://github.com/prodready/prodready/issues"
+PARALLEL_THRESHOLD = 16  # analyse in worker processes above this many files to check
+
+EPILOG_MAIN = """\
+examples:
+  prodready check                      check the current folder
+  prodready check src tests --fix      apply safe fixes
+  prodready check --format sarif -o prodready.sarif
+  prodready rule naive-utcnow
+
+Run `prodready COMMAND --help` for a command's options.
+"""
+
+EPILOG_CHECK = """\
+exit codes:
+  0  no problems (or all were fixed)
+  1  problems found, or --diff would change files
+  2  usage or configuration error, a path that could not be checked, internal error
+
+examples:
+  prodready check                                  check the current folder
+  prodready check app/ --select PR101,PR2          only these rules (codes, prefixes or names)
+  prodready check --ignore naive-utcnow            everything but one rule
+  prodready check --fix                            apply safe fixes, report what is left
+  prodready check --fix --unsafe-fixes             apply unsafe fixes too
+  prodready check --diff                           show what --fix would change
+  prodready check --format github                  annotations in a GitHub Actions log
+  prodready check --format sarif -o results.sarif  for GitHub code scanning
+  cat app.py | prodready check - --stdin-filename app.py
+"""
+
+
+class UsageError(Exception):
+    """A problem with the command line or configuration: message, exit 2."""
+
+
+# -- argument parsing ----------------------------------------------------------------------------
+def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prodready",
+        description="Find the mistakes reviewers find when a Python web or ML service goes to production.",
+        epilog=EPILOG_MAIN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"prodready {prodready.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", help="check files and folders",
+        description="Check Python files and folders (default: the current folder).",
+        epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or folders to check (default: .); `-` reads the source from stdin")
+    out = check.add_argument_group("output")
+    out.add_argument("--format", "--output-format", dest="format", choices=output.FORMATS, default=None,
+                     help="text (default), json, sarif (2.1.0) or github (workflow annotations)")
+    out.add_argument("-o", "--output", "--output-file", dest="output", metavar="FILE",
+                     help="write the report to FILE instead of stdout")
+    out.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not each finding")
+    out.add_argument("--show-source", action="store_true", default=False, help="show the source line under each finding")
+    out.add_argument("--no-show-source", dest="show_source", action="store_false", help=argparse.SUPPRESS)
+    out.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary line and no warnings")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    fixes = check.add_argument_group("fixes")
+    fixes.add_argument("--fix", action="store_true", default=False, help="apply safe fixes (files are rewritten in place)")
+    fixes.add_argument("--no-fix", dest="fix", action="store_false", help=argparse.SUPPRESS)
+    fixes.add_argument("--unsafe-fixes", action="store_true", default=False,
+                       help="with --fix or --diff also apply unsafe fixes (they change behaviour on purpose); "
+                            "without them, show unsafe fixes as available")
+    fixes.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help=argparse.SUPPRESS)
+    fixes.add_argument("--diff", action="store_true",
+                       help="print a unified diff of what --fix would change and write nothing (exit 1 if it would change something)")
+    fixes.add_argument("--exit-non-zero-on-fix", action="store_true",
+                       help="exit 1 when --fix changed a file, even if no problems are left")
+    rules = check.add_argument_group("rule selection (codes like PR101, prefixes like PR1 or PR, names like naive-utcnow, or ALL)")
+    rules.add_argument("--select", action="append", metavar="RULES",
+                       help="check only these rules (comma-separated, repeatable); replaces the configuration's select and ignore")
+    rules.add_argument("--ignore", action="append", metavar="RULES", help="do not check these rules")
+    rules.add_argument("--extend-select", action="append", metavar="RULES", help="check these rules in addition to the selected ones")
+    files = check.add_argument_group("files")
+    files.add_argument("--exclude", action="append", metavar="PATTERNS",
+                       help="glob patterns of files and folders to skip; replaces the defaults (.git, .venv, build, ...)")
+    files.add_argument("--extend-exclude", action="append", metavar="PATTERNS", help="more patterns to skip, in addition to the defaults")
+    files.add_argument("--force-exclude", action="store_true",
+                       help="apply excludes and .gitignore to paths named on the command line too (for pre-commit)")
+    files.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None,
+                       help="skip files matched by .gitignore files (the default)")
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="check files even if .gitignore matches them")
+    files.add_argument("--stdin-filename", metavar="PATH",
+                       help="the path of the source read from stdin (for configuration and messages)")
+    settings = check.add_argument_group("configuration and run")
+    settings.add_argument("--config", metavar="FILE",
+                          help="use this pyproject.toml / prodready.toml instead of the one found from the first path")
+    settings.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    settings.add_argument("--target-version", metavar="VERSION", help="the lowest Python version the code supports, e.g. py311")
+    settings.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found (errors still exit 2)")
+    settings.add_argument("--no-cache", action="store_true", help="do not read or write the cache (.prodready_cache/)")
+    settings.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .prodready_cache in the project root)")
+    settings.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                          help=f"worker processes for large runs (default: the number of CPUs; parallel above {PARALLEL_THRESHOLD} files)")
+
+    listing = commands.add_parser("rules", help="list every rule",
+                                  description="List every rule: code, name, severity, fix and summary.",
+                                  epilog="examples:\n  prodready rules\n  prodready rules --format json",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    listing.add_argument("--format", "--output-format", dest="format", choices=("text", "json"), default="text")
+
+    one = commands.add_parser("rule", help="show one rule's documentation",
+                              description="Print a rule's documentation (Markdown).",
+                              epilog="examples:\n  prodready rule PR101\n  prodready rule naive-utcnow",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    one.add_argument("rule", metavar="RULE", help="a code (PR101) or a name (naive-utcnow)")
+
+    docs = commands.add_parser("docs", help="regenerate docs/rules/ from the rule metadata",
+                               description="Write docs/rules/<CODE>-<name>.md for every rule and an index README.md.",
+                               epilog="examples:\n  prodready docs\n  prodready docs --check        exit 1 if the pages are out of date",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    docs.add_argument("--output", default="docs/rules", metavar="DIR", help="the folder to write (default: docs/rules)")
+    docs.add_argument("--check", action="store_true", help="write nothing; exit 1 if the pages are missing or out of date")
+
+    server = commands.add_parser("server", help="run the language server on stdio",
+                                 description="Run the prodready language server on stdio (editors start this).",
+                                 epilog="examples:\n  prodready server\n  prodready server --debounce 300",
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    server.add_argument("--debounce", metavar="MS", help="milliseconds to wait after a change before re-checking")
+    server.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+# -- messages -----------------------------------------------------------------------------------
+class Console:
+    def __init__(self, err: TextIO, quiet: bool = False) -> None:
+        self.err = err
+        self.quiet = quiet
+        self.style = output.Style(output.use_colour(err))
+
+    def warning(self, message: str) -> None:
+        if not self.quiet:
+            self.err.write(f"{self.style._wrap('1;33', 'warning')}: {message}\n")
+
+    def error(self, message: str) -> None:
+        self.err.write(f"{self.style.red('error')}: {message}\n")
+
+
+# -- check ---------------------------------------------------------------------------------------
+def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
+    if args.isolated:
+        config = Config()
+    elif args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise ConfigError(f"--config {args.config}: no such file")
+        config = Config.load(path)
+    else:
+        config = Config.discover(first or cwd)
+    select, ignore, extend = _split(args.select), _split(args.ignore) or [], _split(args.extend_select) or []
+    if select is not None:
+        # Like Ruff: a --select on the command line starts a new selection on top of the file's.
+        config = replace(config, select=tuple(select), ignore=tuple(ignore), extend_select=tuple(extend))
+    else:
+        config = replace(config, ignore=config.ignore + tuple(ignore), extend_select=config.extend_select + tuple(extend))
+    exclude, extend_exclude = _split(args.exclude), _split(args.extend_exclude)
+    if exclude is not None:
+        config = replace(config, exclude=tuple(exclude))
+    if extend_exclude:
+        config = replace(config, extend_exclude=config.extend_exclude + tuple(extend_exclude))
+    if args.target_version:
+        try:
+            config = Config.from_mapping({"target-version": args.target_version}, base=config, where="--target-version")
+        except ConfigError:
+            raise ConfigError(f"--target-version {args.target_version!r}: expected a version such as py311 or 3.11") from None
+    if args.respect_gitignore is not None:
+        config = replace(config, respect_gitignore=args.respect_gitignore)
+    return config
+
+
+def _under(path: Path, folder: Path) -> Optional[str]:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return None
+
+
+def _display(path: Path, cwd: Path) -> str:
+    rel = _under(path, cwd)
+    return rel if rel is not None else path.as_posix()
+
+
+def _analysis_path(path: Path, cwd: Path, config: Config) -> str:
+    """The path rules see (test file? settings module?): relative to the project root."""
+    if config.root:
+        rel = _under(path, Path(config.root))
+        if rel is not None:
+            return rel
+    rel = _under(path, cwd)
+    return rel if rel is not None else path.as_posix()
+
+
+def _run_tasks(tasks: list[Task], jobs: int, console: Console) -> list[FileResult]:
+    if len(tasks) > PARALLEL_THRESHOLD and jobs > 1:
+        try:
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
+            workers = min(jobs, len(tasks))
+            chunk = max(1, min(32, len(tasks) // (workers * 4)))
+            try:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    return list(pool.map(process, tasks, chunksize=chunk))
+            except BrokenProcessPool as exc:
+                console.warning(f"worker processes failed ({exc}); checking in this process")
+        except (OSError, ImportError, NotImplementedError) as exc:
+            console.warning(f"cannot start worker processes ({exc}); checking in this process")
+    return [process(task) for task in tasks]
+
+
+def _read_stdin() -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return stream.read()
+    return sys.stdin.read().encode("utf-8")
+
+
+@dataclass
+class _Inputs:
+    """What one `check` run works on: tasks to analyse, cached results, the cache itself."""
+
+    tasks: list[Task] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
+    errors: int = 0
+    cache: Optional[object] = None
+    stdin_text: dict[str, str] = field(default_factory=dict)
+    excluded_stdin: Optional[bytes] = None
+
+
+def run_check(args, out: TextIO, err: TextIO) -> int:
+    from prodready.checks import all_rules
+
+    console = Console(err, args.quiet)
+    cwd = Path(os.getcwd())
+    fmt = args.format or os.environ.get("PRODREADY_OUTPUT_FORMAT") or "text"
+    if fmt not in output.FORMATS:
+        raise UsageError(f"PRODREADY_OUTPUT_FORMAT: unknown format {fmt!r} (expected one of {', '.join(output.FORMATS)})")
+    paths = list(args.paths)
+    use_stdin = paths == ["-"] or (not paths and args.stdin_filename is not None)
+    if "-" in paths and not use_stdin:
+        raise UsageError("`-` (read from stdin) cannot be combined with other paths")
+    mode = "diff" if args.diff else "fix" if args.fix else "check"
+    if use_stdin:
+        first = (cwd / args.stdin_filename) if args.stdin_filename else cwd
+    else:
+        paths = paths or ["."]
+        first = cwd / paths[0]
+    config = _config_for(args, cwd, first)
+    rules = all_rules()
+    for selector in config.unknown_selectors(rules):
+        console.warning(f"unknown rule selector {selector!r}: it matches no rule (see `prodready rules`)")
+
+    want_edits = fmt == "sarif" and mode == "check"
+    if use_stdin:
+        inputs = _stdin_inputs(args, config, cwd, mode, want_edits)
+        if inputs.excluded_stdin is not None:
+            if mode == "fix":
+                out.write(inputs.excluded_stdin.decode("utf-8", "replace"))
+            return 0
+    else:
+        inputs = _path_inputs(args, paths, config, rules, cwd, mode, want_edits, console)
+
+    results = inputs.results + _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console)
+    results.sort(key=lambda r: r.display)
+    errors = inputs.errors + _report_file_problems(results, console)
+    if inputs.cache is not None:
+        _update_cache(inputs.cache, results, cwd, config)
+
+    checked = [r for r in results if r.cannot is None and r.internal is None]
+    stdin_text = inputs.stdin_text
+    report = output.Report(
+        checked, rules, unsafe=args.unsafe_fixes, show_source=args.show_source, fix_mode=mode == "fix",
+        read_text=lambda r: stdin_text[r.path] if r.path in stdin_text else _read_text(r.path),
+        errors=errors, cwd=str(cwd),
+    )
+    if mode == "diff":
+        return _emit_diff(args, results, errors, out, err)
+    if use_stdin and mode == "fix":
+        for r in results:
+            if r.output_text is not None:
+                out.write(r.output_text)
+        out.flush()
+        out = err  # the fixed source owns stdout; the report goes to stderr
+    _emit_report(args, fmt, report, out)
+    if errors:
+        return 2
+    if args.exit_non_zero_on_fix and report.fixed:
+        return 1
+    return 1 if report.items and not args.exit_zero else 0
+
+
+def _stdin_inputs(args, config: Config, cwd: Path, mode: str, want_edits: bool) -> _Inputs:
+    inputs = _Inputs()
+    data = _read_stdin()
+    display = args.stdin_filename or "-"
+    if args.stdin_filename:
+        abs_path = os.path.normpath(cwd / args.stdin_filename)
+        analysis_path = _analysis_path(Path(abs_path), cwd, config)
+        if args.force_exclude:
+            from prodready.cli.walk import excluded_by_settings
+
+            if excluded_by_settings(Path(abs_path), config, cwd):
+                inputs.excluded_stdin = data
+                return inputs
+    else:
+        abs_path, analysis_path = str(cwd / "<stdin>.py"), "<stdin>.py"
+    inputs.tasks.append(Task(abs_path, display, analysis_path, config, mode, args.unsafe_fixes, want_edits, data, True))
+    inputs.stdin_text[abs_path] = data.decode("utf-8", "replace")
+    return inputs
+
+
+def _path_inputs(args, paths, config: Config, rules, cwd: Path, mode: str, want_edits: bool, console: Console) -> _Inputs:
+    from prodready.cli.walk import discover
+
+    inputs = _Inputs()
+    found = discover(paths, config, cwd=cwd, force_exclude=args.force_exclude)
+    for message in found.errors:
+        console.error(message)
+    for message in found.warnings:
+        console.warning(message)
+    inputs.errors = len(found.errors)
+    cache = None
+    if not args.no_cache:
+        from prodready.cli.cache import CACHE_DIR, Cache, analysis_key
+
+        folder = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
+        cache = inputs.cache = Cache(cwd / folder, analysis_key(config.fingerprint(), tuple(r.code for r in rules)))
+    for path in found.files:
+        task = Task(str(path), _display(path, cwd), _analysis_path(path, cwd, config), config, mode,
+                    args.unsafe_fixes, want_edits)
+        hit = _cache_hit(cache, task) if cache is not None else None
+        if hit is not None:
+            inputs.results.append(hit)
+        else:
+            inputs.tasks.append(task)
+    return inputs
+
+
+def _report_file_problems(results: list[FileResult], console: Console) -> int:
+    """Print per-file errors and warnings (stderr); return how many count as errors."""
+    errors = 0
+    for result in results:
+        if result.cannot:
+            console.error(f"{result.display}: cannot check: {result.cannot}")
+            errors += 1
+        elif result.internal:
+            console.error(f"{result.display}: internal error while checking ({result.internal}). "
+                          f"This is a bug in prodready; please report it at {ISSUES_URL}")
+            errors += 1
+        if result.write_error:
+            console.error(f"{result.display}: not fixed: {result.write_error}")
+            errors += 1
+        for message in result.rule_errors:
+            console.warning(f"{result.display}: rule {message}; the other rules still checked this file. "
+                            f"Please report it at {ISSUES_URL}")
+    return errors
+
+
+def _update_cache(cache, results: list[FileResult], cwd: Path, config: Config) -> None:
+    for result in results:
+        if result.sha and not (result.cannot or result.internal or result.write_error or result.cached):
+            cache.put(result.path, result.sha, _analysis_path(Path(result.path), cwd, config), result.cache_payload())
+    cache.save()
+
+
+def _emit_diff(args, results: list[FileResult], errors: int, out: TextIO, err: TextIO) -> int:
+    changed = [r for r in results if r.diff]
+    with _opened(args.output, out) as stream:
+        for r in changed:
+            stream.write(r.diff or "")
+    would = sum(r.fixed for r in changed)
+    out.flush()  # the diff before the stderr summary when both go to one terminal
+    if not args.quiet:
+        err.write(f"Would fix {output._plural(would, 'problem')}.\n" if would else "No fixes available.\n")
+    if errors:
+        return 2
+    return 1 if changed and not args.exit_zero else 0
+
+
+def _emit_report(args, fmt: str, report: output.Report, out: TextIO) -> None:
+    with _opened(args.output, out) as stream:
+        if args.statistics:
+            output.write_statistics(report, stream, fmt)
+        elif fmt == "json":
+            output.write_json(report, stream)
+        elif fmt == "sarif":
+            output.write_sarif(report, stream)
+        elif fmt == "github":
+            output.write_github(report, stream)
+        else:
+            colour = args.color == "always" if args.output else output.use_colour(stream, args.color)
+            output.write_text(report, stream, output.Style(colour), quiet=args.quiet)
+
+
+class _opened:
+    """`--output FILE` or the given stream, as a context manager."""
+
+    def __init__(self, path: Optional[str], default: TextIO) -> None:
+        self.path = path
+        self.default = default
+        self.handle: Optional[TextIO] = None
+
+    def __enter__(self) -> TextIO:
+        if not self.path:
+            return self.default
+        try:
+            parent = Path(self.path).parent
+            parent.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.path, "w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise UsageError(f"--output {self.path}: cannot write: {exc.strerror or exc}") from None
+        return self.handle
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _read_text(path: str) -> Optional[str]:
+    from prodready.core.engine import decode_source
+
+    try:
+        with open(path, "rb") as handle:
+            text, _ = decode_source(handle.read())
+    except OSError:
+        return None
+    return text
+
+
+def _cache_hit(cache, task: Task) -> Optional[FileResult]:
+    from prodready.cli.runner import sha256
+
+    from prodready.core import engine
+
+    try:
+        with open(task.path, "rb") as handle:
+            data = handle.read(engine.MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > engine.MAX_FILE_BYTES:
+        return None  # reported by the check itself
+    sha = sha256(data)
+    payload = cache.get(task.path, sha, task.analysis_path)
+    if payload is None:
+        return None
+    try:
+        items = [Item.from_json(entry) for entry in payload["items"]]
+        rule_errors = [str(m) for m in payload.get("rule_errors", [])]
+    except (KeyError, TypeError, ValueError):
+        return None
+    needs_fixes = task.mode in ("fix", "diff") or task.want_edits
+    if needs_fixes and any(item.offer(task.unsafe) is not None for item in items):
+        return None  # the fix edits are computed from a fresh analysis
+    return FileResult(task.path, task.display, sha, items, rule_errors, cached=True)
+
+
+# -- rules / rule / docs / server ----------------------------------------------------------------
+def run_rules(args, out: TextIO) -> int:
+    from prodready.checks import all_rules
+    from prodready.core.docs import rule_url
+
+    rules = all_rules()
+    if args.format == "json":
+        data = [{"code": r.code, "name": r.name, "severity": r.severity.label, "fix": r.fix_availability,
+                 "summary": r.summary, "url": rule_url(r)} for r in rules]
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    rows = [(r.code, r.name, r.severity.label, r.fix_availability, r.summary) for r in rules]
+    header = ("CODE", "NAME", "SEVERITY", "FIX", "SUMMARY")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] + "\n")
+    return 0
+
+
+def run_rule(args, out: TextIO, err: TextIO) -> int:
+    from prodready.checks import all_rules, get_rule
+    from prodready.core.docs import render_markdown
+
+    rule = get_rule(args.rule)
+    if rule is None:
+        rules = all_rules()
+        keys = {r.code: r for r in rules} | {r.name: r for r in rules}
+        close = difflib.get_close_matches(args.rule.upper() if args.rule[:2].lower() == "pr" else args.rule.lower(), list(keys), n=3, cutoff=0.5)
+        hint = ""
+        if close:
+            hint = " Did you mean " + ", ".join(f"{keys[c].code} ({keys[c].name})" for c in close) + "?"
+        Console(err).error(f"unknown rule {args.rule!r}.{hint} `prodready rules` lists every rule.")
+        return 2
+    out.write(render_markdown(rule).rstrip("\n") + "\n")
+    return 0
+
+
+def run_docs(args, out: TextIO, err: TextIO) -> int:
+    from prodready.checks import all_rules
+    from prodready.cli.docsgen import stale_files, write_pages
+
+    folder = Path(args.output)
+    rules = all_rules()
+    if args.check:
+        problems = stale_files(folder, rules)
+        for problem in problems:
+            err.write(f"{problem}\n")
+        if problems:
+            err.write("Run `prodready docs` to regenerate the rule pages.\n")
+            return 1
+        out.write(f"{folder}: up to date ({len(rules)} rules).\n")
+        return 0
+    try:
+        changed = write_pages(folder, rules)
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot write: {exc.strerror or exc}") from None
+    for line in changed:
+        out.write(line + "\n")
+    out.write(f"{folder}: {len(rules)} rules, {len(changed)} file(s) changed.\n")
+    return 0
+
+
+def run_server(args, err: TextIO) -> int:
+    try:
+        from prodready.server.main import run  # type: ignore[import-not-found]
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or str(exc)
+        if missing and str(missing).startswith("prodready"):
+            Console(err).error("the language server is not available in this installation of prodready "
+                               f"({exc}). Reinstall prodready, or report it at {ISSUES_URL}")
+        else:
+            Console(err).error(f"the language server needs {missing!r}, which is not installed ({exc}). "
+                               "Reinstall prodready with its dependencies: pip install --force-reinstall prodready")
+        return 2
+    argv = list(args.server_args or [])
+    if args.debounce is not None:
+        argv = ["--debounce", args.debounce, *argv]
+    code = run(argv)
+    return code if isinstance(code, int) else 0
+
+
+# -- entry point --------------------------------------------------------------------------------
+def _dispatch(argv: Optional[Sequence[str]], out: TextIO, err: TextIO) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.command is None:
+        parser.print_help(err)
+        return 2
+    if args.command == "check":
+        return run_check(args, out, err)
+    if args.command == "rules":
+        return run_rules(args, out)
+    if args.command == "rule":
+        return run_rule(args, out, err)
+    if args.command == "docs":
+        return run_docs(args, out, err)
+    if args.command == "server":
+        return run_server(args, err)
+    parser.error(f"unknown command {args.command!r}")
+    return 2
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    try:
+        return _dispatch(argv, out, err)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except (UsageError, ConfigError) as exc:
+        Console(err).error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        err.write("prodready: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except Exception as exc:  # noqa: BLE001 - never a traceback for users
+        if os.environ.get("PRODREADY_TRACEBACK"):
+            raise
+        Console(err).error(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in prodready {prodready.__version__}; "
+            f"please report it at {ISSUES_URL} (set PRODREADY_TRACEBACK=1 to see the traceback)."
+        )
+        return 2
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`prodready check | head`), stop Python complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

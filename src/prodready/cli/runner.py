@@ -1,0 +1,301 @@
+"""Checking (and fixing) one file; runs in the main process or in a worker process.
+
+Everything that crosses the process boundary or goes into the cache is plain data
+(`FileResult`, `Item`): findings become codes, messages, positions and fix titles; the fix
+callables never leave the process that analysed the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from prodready.core import engine
+from prodready.core.config import Config
+from prodready.core.engine import Analysis, analyze_source, decode_source
+from prodready.core.fileinfo import FileInfo
+from prodready.core.findings import Applicability, Finding
+from prodready.core.source import SourceFile
+from prodready.quickfixes.apply import choose_offer, fix_text, parses, resolve_fix
+
+SYNTAX_ERROR = "syntax-error"
+
+
+@dataclass
+class Item:
+    """One finding as plain data (1-based lines, 1-based character columns)."""
+
+    code: str
+    name: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fixes: list = field(default_factory=list)  # [[title, "safe"|"unsafe"], ...] in offer order
+    tags: list = field(default_factory=list)
+    # The resolved edits of the fix batch mode would apply (only when asked for, e.g. SARIF):
+    # {"title", "applicability", "edits": [[line, col, end_line, end_col, text], ...]}
+    edit: Optional[dict] = None
+
+    def offer(self, unsafe: bool) -> Optional[tuple[str, str]]:
+        """The fix `--fix` applies under these flags: safe, or with ``unsafe`` unsafe first."""
+        if unsafe:
+            for title, applicability in self.fixes:
+                if applicability == "unsafe":
+                    return title, applicability
+        for title, applicability in self.fixes:
+            if applicability == "safe":
+                return title, applicability
+        return None
+
+    def shown_fix(self, unsafe: bool) -> Optional[tuple[str, str]]:
+        """The fix to describe in output: the applicable one, else the best on offer."""
+        return self.offer(unsafe) or (tuple(self.fixes[0]) if self.fixes else None)  # type: ignore[return-value]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Item":
+        """Rebuild from the cache; raises TypeError/ValueError on anything malformed."""
+        item = cls(**data)
+        ints = (item.start, item.end, item.line, item.column, item.end_line, item.end_column)
+        strs = (item.code, item.name, item.severity, item.message)
+        if not all(type(v) is int for v in ints) or not all(isinstance(v, str) for v in strs):
+            raise ValueError("malformed cached finding")
+        if not isinstance(item.tags, list) or not all(
+            isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in item.fixes
+        ):
+            raise ValueError("malformed cached fixes")
+        return item
+
+
+@dataclass
+class Task:
+    path: str  # absolute
+    display: str  # as printed
+    analysis_path: str  # the path rules see (relative to the project root where possible)
+    config: Config
+    mode: str = "check"  # "check" | "fix" | "diff"
+    unsafe: bool = False
+    want_edits: bool = False
+    data: Optional[bytes] = None  # stdin contents
+    stdin: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str
+    display: str
+    sha: Optional[str] = None  # of the bytes the findings belong to (after fixing, if fixed)
+    items: list[Item] = field(default_factory=list)
+    rule_errors: list[str] = field(default_factory=list)
+    cannot: Optional[str] = None  # why the file could not be checked
+    internal: Optional[str] = None  # unexpected exception while checking
+    fixed: int = 0
+    diff: Optional[str] = None
+    output_text: Optional[str] = None  # stdin with --fix: the fixed source
+    write_error: Optional[str] = None
+    cached: bool = False
+
+    def cache_payload(self) -> dict:
+        """What the cache keeps: findings without resolved edits, and rule errors."""
+        return {"items": [{**i.to_json(), "edit": None} for i in self.items],
+                "rule_errors": list(self.rule_errors)}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> list[Item]:
+    items: list[Item] = []
+    if analysis.problem is not None:
+        p = analysis.problem
+        line, col = source.display_position(p.start)
+        end_line, end_col = source.display_position(p.end)
+        items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, "error", p.message, p.start, p.end, line, col, end_line, end_col))
+    for finding in analysis.findings:
+        items.append(_item(finding, source, want_edits, unsafe, target_version))
+    return items
+
+
+def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> Item:
+    line, col = source.display_position(finding.start)
+    end_line, end_col = source.display_position(finding.end)
+    item = Item(
+        finding.code, finding.name, finding.severity.label, finding.message, finding.start, finding.end,
+        line, col, end_line, end_col,
+        [[offer.title, offer.applicability.value] for offer in finding.fixes], list(finding.tags),
+    )
+    if want_edits:
+        offer = choose_offer(finding, unsafe)
+        fix = resolve_fix(offer, source.text, target_version) if offer is not None else None
+        if fix is not None:
+            edits = []
+            for edit in fix.edits:
+                sl, sc = source.display_position(edit.start)
+                el, ec = source.display_position(edit.end)
+                edits.append([sl, sc, el, ec, edit.replacement])
+            item.edit = {"title": fix.title, "applicability": fix.applicability.value, "edits": edits}
+    return item
+
+
+def _analyze(text: str, task: Task, file: FileInfo) -> tuple[Analysis, SourceFile]:
+    from prodready.checks import all_rules
+
+    source = SourceFile(text, task.path if not task.stdin else task.analysis_path)
+    return analyze_source(source, task.config, all_rules(), file), source
+
+
+def _encoding(data: bytes) -> str:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return encoding
+
+
+def unified_diff(old: str, new: str, display: str) -> str:
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    out = []
+    for line in difflib.unified_diff(old_lines, new_lines, f"a/{display}", f"b/{display}"):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
+    """Replace ``path``'s contents by ``data`` atomically; None, or why it was not written."""
+    target = Path(os.path.realpath(path))  # write through symlinks, keep the link
+    try:
+        if target.read_bytes() != original:
+            return "the file changed while it was being checked; not written"
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError as exc:
+        return f"cannot read it again before writing: {exc.strerror or exc}"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".prodready-tmp", dir=target.parent)
+    except OSError as exc:
+        return f"cannot create a temporary file next to it: {exc.strerror or exc}"
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return f"cannot write: {exc.strerror or exc}"
+    return None
+
+
+def process(task: Task) -> FileResult:
+    """Check one file (and fix or diff it); never raises."""
+    result = FileResult(task.path, task.display)
+    try:
+        _process(task, result)
+    except Exception as exc:  # noqa: BLE001, PR302 - recorded and reported: one file's bug must not stop the run
+        result.internal = f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def _process(task: Task, result: FileResult) -> None:
+    if task.data is not None:
+        data = task.data
+    else:
+        try:
+            with open(task.path, "rb") as handle:
+                data = handle.read(engine.MAX_FILE_BYTES + 1)  # enough to tell it is too large
+                size = os.fstat(handle.fileno()).st_size
+        except OSError as exc:
+            result.cannot = f"cannot read: {exc.strerror or exc}"
+            return
+        if len(data) > engine.MAX_FILE_BYTES:
+            result.cannot = (f"file is too large to analyse ({max(size, len(data)) // 1024} KiB > "
+                             f"{engine.MAX_FILE_BYTES // 1024} KiB); exclude it or split it")
+            return
+    text, why = decode_source(data)
+    if text is None:
+        result.cannot = why
+        return
+    result.sha = sha256(data)
+    file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
+    target = task.config.target_version
+    analysis, source = _analyze(text, task, file)
+    if task.mode in ("fix", "diff") and analysis.problem is None and any(
+        choose_offer(f, task.unsafe) is not None for f in analysis.findings
+    ):
+        new_text, applied = _fix(text, task, file)
+        if applied and new_text != text:
+            result.fixed = applied
+            if task.mode == "diff":
+                result.diff = unified_diff(text, new_text, task.display)
+            elif task.stdin:
+                result.output_text = new_text
+                analysis, source = _analyze(new_text, task, file)
+            else:
+                encoding = _encoding(data)
+                try:
+                    new_data = new_text.encode(encoding)
+                except (UnicodeEncodeError, LookupError) as exc:
+                    result.write_error = f"the fixed text cannot be encoded as {encoding} ({exc}); not written"
+                    result.fixed = 0
+                else:
+                    error = write_atomic(Path(task.path), new_data, data)
+                    if error:
+                        result.write_error = error
+                        result.fixed = 0
+                    else:
+                        result.sha = sha256(new_data)
+                        analysis, source = _analyze(new_text, task, file)
+    if task.stdin and task.mode == "fix" and result.output_text is None:
+        result.output_text = text
+    result.items = _items(analysis, source, task.want_edits, task.unsafe, target)
+    result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
+
+
+def _fix(text: str, task: Task, file: FileInfo) -> tuple[str, int]:
+    """Apply fixes in rounds; keeps the file's newline style; never returns unparseable text."""
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    work = text.replace("\r\n", "\n") if crlf else text
+
+    def analyze(current: str) -> list[Finding]:
+        return _analyze(current, task, file)[0].findings
+
+    run = fix_text(work, analyze, unsafe=task.unsafe, target_version=task.config.target_version)
+    new_text = run.text
+    if new_text == work or not parses(new_text):
+        return text, 0
+    if crlf:
+        new_text = new_text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return new_text, run.applied
+
+
+def applicability_counts(items: list[Item], unsafe: bool) -> tuple[int, int]:
+    """(fixable under these flags, fixable only with --unsafe-fixes)."""
+    fixable = hidden = 0
+    for item in items:
+        if item.offer(unsafe) is not None:
+            fixable += 1
+        elif not unsafe and any(a == Applicability.UNSAFE.value for _, a in item.fixes):
+            hidden += 1
+    return fixable, hidden

@@ -1,0 +1,618 @@
+"""Incremental analysis of one open document: work proportional to the edit.
+
+`DocumentAnalyzer` keeps a document as a list of contiguous **blocks** covering the whole
+text. A block is one top-level statement (with its decorators; comment and blank lines
+that follow it belong to it; consecutive statements on one line share a block), or, for a
+large class, the class header and each member separately. Every block keeps the `ast`
+statements it was parsed into (so the module context is recomputed without re-parsing) and
+its cached `BlockResult` (findings relative to the block start, facts, rule errors), valid
+for one module context and one rule/config fingerprint.
+
+On an update the dirty region is found without rescanning the file: from the change range
+when the caller knows it (incremental sync), else by matching the old blocks' texts at the
+start and, shifted by the length delta, at the end of the new text (``str.startswith`` with
+an offset: C speed, no copies). Only the dirty blocks are re-parsed: if the region parses
+it becomes one or more new blocks; if not it is extended by a neighbouring block on each
+side (an unclosed bracket or string), twice; if that still fails, the rest of the file (or
+the whole file) is parsed once in case a later part closes it; failing that the region
+becomes a *syntax-error block*: its findings are dropped, every other block's are kept, and
+its last good statements keep contributing to the module context so that names imported
+there still resolve elsewhere while the user types. Untouched blocks are shifted by the
+edit's length delta.
+
+The module context (module_context over all blocks' statements) is recomputed per update
+(cheap: no tree walk); when its key changes every block cache is invalid. Then
+`engine.finalize` runs over the shifted pending findings of all blocks with the union of
+their facts. When the file parses, the findings are identical to `analyze_source` on the
+same text (tests compare them across random edits).
+
+Large classes (over ``class_split_lines`` lines) are split into a header block and one
+block per member: a member is parsed and analysed together with the class header text so
+its ancestry (class, bases, decorators) is the same as in the whole file. Findings in the
+header come from the header block only. This is done only when no enabled rule could see
+the difference: rules that define ``visit_ClassDef``/``leave_ClassDef`` (they may look at
+the whole body) or override ``finish`` (they may accumulate state across members) turn
+member splitting off for the document (top-level blocks are still used).
+
+Nothing here knows about LSP; the server converts offsets to positions with `SourceFile`.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import copy
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from prodready.core.config import Config
+from prodready.core.context import ModuleContext, PendingFinding
+from prodready.core.engine import analyze_block, enabled_rules, finalize, module_context
+from prodready.core.fileinfo import FileInfo
+from prodready.core.findings import Finding, ParseProblem, RuleError
+from prodready.core.rule import Rule
+from prodready.core.source import SourceFile
+from prodready.core.suppress import skip_file
+
+TOP, MEMBER, HEAD, ERROR = "top", "member", "head", "error"
+
+CLASS_SPLIT_LINES = 300
+_EXTENSIONS = 2  # how many times a region that does not parse is widened by one block per side
+
+
+@dataclass(eq=False)
+class ClassGroup:
+    """A large class split into a header block and member blocks."""
+
+    indent: str  # the exact indentation string of the class's members
+
+
+@dataclass(eq=False)
+class Block:
+    kind: str
+    start: int  # absolute character offset in the current text
+    text: str
+    # What the engine walks for this block, with positions relative to ``source.text``.
+    statements: list = field(default_factory=list)
+    source: Optional[SourceFile] = None
+    origin: int = 0  # where this block's text starts inside ``source.text``
+    # Findings whose start lies in [drop[0], drop[1]) of ``source`` belong to another block
+    # (a member block analysed with its class header drops the header's findings).
+    drop: Optional[tuple[int, int]] = None
+    # Top-level statements this block contributes to the module context.
+    module_stmts: list = field(default_factory=list)
+    group: Optional[ClassGroup] = None
+    problem: Optional[ParseProblem] = None  # ERROR blocks: relative to ``start``
+    # cache
+    key: object = None
+    pending: list = field(default_factory=list)  # relative to ``start``
+    facts: frozenset = frozenset()
+    errors: list = field(default_factory=list)
+    _shifted_at: int = -1
+    _shifted: list = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    def shifted_pending(self) -> list:
+        if self._shifted_at != self.start:
+            start = self.start
+            self._shifted = [PendingFinding(p.finding.shifted(start), p.condition) for p in self.pending]
+            self._shifted_at = start
+        return self._shifted
+
+
+@dataclass
+class DocumentAnalysis:
+    """The result of analysing one version of a document."""
+
+    source: SourceFile
+    findings: list[Finding]
+    errors: list[RuleError] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)  # syntax-error regions
+    stats: dict = field(default_factory=dict)
+
+
+def _parse(text: str) -> tuple[Optional[ast.Module], Optional[SyntaxError]]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text), None
+    except SyntaxError as exc:
+        return None, exc
+    except (ValueError, RecursionError, MemoryError) as exc:
+        err = SyntaxError(str(exc) or type(exc).__name__)
+        err.lineno, err.offset = 1, 1
+        return None, err
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        return min(stmt.lineno, *(d.lineno for d in decorators))
+    return stmt.lineno
+
+
+def _problem_for(text: str, err: Optional[SyntaxError]) -> ParseProblem:
+    """A ParseProblem (offsets relative to ``text``) for a syntax error found parsing ``text``."""
+    src = SourceFile(text)
+    src.__dict__["_parsed"] = (None, err)  # reuse SourceFile's range logic without re-parsing
+    start, end = src.syntax_error_range()
+    message = f"SyntaxError: {err.msg if err is not None and err.msg else 'invalid syntax'}"
+    return ParseProblem(message, start, end)
+
+
+def _class_copy(node: ast.ClassDef, body: list) -> ast.ClassDef:
+    clone = copy.copy(node)
+    clone.body = body
+    return clone
+
+
+def _line_indent(source: SourceFile, lineno: int) -> str:
+    line = source.line_text(lineno - 1)
+    return line[: len(line) - len(line.lstrip(" \t\f"))]
+
+
+class DocumentAnalyzer:
+    """Keeps one document's blocks and cached per-block results between versions."""
+
+    def __init__(
+        self,
+        path: str,
+        config: Optional[Config] = None,
+        rules: Sequence[type[Rule]] = (),
+        *,
+        split_classes: bool = True,
+        class_split_lines: int = CLASS_SPLIT_LINES,
+    ) -> None:
+        self.path = path
+        self.split_classes = split_classes
+        self.class_split_lines = class_split_lines
+        self.text: Optional[str] = None
+        self.blocks: list[Block] = []
+        self.analysis: Optional[DocumentAnalysis] = None
+        self._module_key: object = None
+        self._generation = 0  # bumped when config/rules change: invalidates every block
+        self._whole_file = False  # lone CR line endings: no block splitting
+        self.configure(config or Config(), rules)
+
+    # -- configuration --------------------------------------------------------------------
+    def configure(self, config: Config, rules: Sequence[type[Rule]], path: Optional[str] = None) -> None:
+        """Set the configuration and the rule catalogue; every cached block result is dropped."""
+        if path is not None:
+            self.path = path
+        self.config = config
+        self.rules = tuple(rules)
+        self.file = FileInfo.for_path(self.path, config.option("entrypoints", ()))
+        self.active = enabled_rules(self.rules, config, self.path)
+        split_ok = self.split_classes and not any(
+            rule.handlers().get("ClassDef") or getattr(rule, "finish", None) is not Rule.finish
+            for rule in self.active
+        )
+        if getattr(self, "_split_ok", split_ok) != split_ok:
+            self.text = None  # block boundaries depend on it: the next update re-splits
+        self._split_ok = split_ok
+        self._generation += 1
+
+    # -- public entry points --------------------------------------------------------------
+    def update(self, text: str, change: Optional[tuple[int, int, int]] = None) -> DocumentAnalysis:
+        """Analyse ``text``, the document's new content.
+
+        ``change``: optionally (start, old_end, new_end), character offsets of the region
+        that differs between the previous text and ``text`` (see `compose_changes`); without
+        it the region is found by comparing block texts.
+        """
+        began = time.perf_counter()
+        stats = {"reparsed_chars": 0, "analysed_blocks": 0}
+        self._stats = stats
+        if self.text is None or self._whole_file or ("\r" in text and text.count("\r") != text.count("\r\n")):
+            self._rebuild(text, reuse=self.blocks)
+        elif text != self.text:
+            self._update(text, change)
+        result = self._analyse()
+        stats["blocks"] = len(self.blocks)
+        stats["ms"] = (time.perf_counter() - began) * 1000
+        result.stats = stats
+        self.analysis = result
+        return result
+
+    # -- block maintenance ----------------------------------------------------------------
+    def _rebuild(self, text: str, reuse: Sequence[Block]) -> None:
+        """Split the whole text into blocks (one parse), reusing cached results by text."""
+        old = {(b.kind, b.text, self._head_text(b)): b for b in reuse if b.kind != ERROR}
+        self.text = text
+        self._whole_file = "\r" in text and text.count("\r") != text.count("\r\n")
+        if self._whole_file:
+            source = SourceFile(text, self.path)
+            tree = source.tree
+            if tree is None:
+                problem = _problem_for(text, source.syntax_error)
+                self.blocks = [Block(ERROR, 0, text, problem=problem)]
+            else:
+                self.blocks = [Block(TOP, 0, text, list(tree.body), source, 0, module_stmts=list(tree.body))]
+            self._full_source = source
+            return
+        source = SourceFile(text, self.path)
+        self._count(len(text))
+        tree = source.tree
+        if tree is not None:
+            blocks = self._split(source, tree, 0, 0, len(text))
+        else:
+            blocks = self._split_unparsed(text)
+        for block in blocks:
+            prior = old.get((block.kind, block.text, self._head_text(block)))
+            if prior is not None:
+                block.key, block.pending, block.facts, block.errors = prior.key, prior.pending, prior.facts, prior.errors
+        self.blocks = blocks
+        self._full_source = source
+
+    def _head_text(self, block: Block) -> Optional[str]:
+        if block.kind != MEMBER or block.source is None or block.drop is None:
+            return None
+        return block.source.text[block.drop[0]:block.drop[1]]
+
+    def _count(self, chars: int) -> None:
+        stats = getattr(self, "_stats", None)
+        if stats is not None:
+            stats["reparsed_chars"] = stats.get("reparsed_chars", 0) + chars
+
+    def _split(self, source: SourceFile, tree: ast.Module, base: int, lo: int, hi: int,
+               allow_split: bool = True) -> list[Block]:
+        """Blocks for the region [lo, hi) of ``source.text`` that parsed into ``tree``.
+
+        ``base``: absolute offset of ``source.text[0]`` in the document.
+        """
+        stmts = tree.body
+        starts = source.line_starts
+        groups: list[list[ast.stmt]] = []
+        for stmt in stmts:
+            if groups and _first_line(stmt) <= groups[-1][-1].end_lineno:
+                groups[-1].append(stmt)
+            else:
+                groups.append([stmt])
+        if not groups:
+            return [Block(TOP, base + lo, source.text[lo:hi], [], source, lo)]
+        bounds = [lo] + [starts[_first_line(g[0]) - 1] for g in groups[1:]] + [hi]
+        blocks: list[Block] = []
+        for index, group in enumerate(groups):
+            b_lo, b_hi = bounds[index], bounds[index + 1]
+            node = group[0]
+            if (
+                allow_split and self._split_ok and len(group) == 1 and isinstance(node, ast.ClassDef)
+                and node.end_lineno - _first_line(node) >= self.class_split_lines
+            ):
+                split = self._split_class(source, node, base, b_lo, b_hi)
+                if split:
+                    blocks.extend(split)
+                    continue
+            blocks.append(Block(TOP, base + b_lo, source.text[b_lo:b_hi], list(group), source, b_lo,
+                                module_stmts=list(group)))
+        return blocks
+
+    def _split_class(self, source: SourceFile, node: ast.ClassDef, base: int, lo: int, hi: int) -> Optional[list[Block]]:
+        first = node.body[0]
+        first_line = _first_line(first)
+        indent = _line_indent(source, first_line)
+        if not indent:
+            return None  # the first member shares the header's line
+        line = source.line_text(first_line - 1)
+        if getattr(first, "decorator_list", None):
+            if not line[len(indent):].startswith("@"):
+                return None
+        elif first.col_offset != len(indent.encode("utf-8")):
+            return None  # `class A(\n    B): x = 1`
+        head_hi = source.line_starts[first_line - 1]
+        group = ClassGroup(indent)
+        head_node = _class_copy(node, [])
+        blocks = [Block(HEAD, base + lo, source.text[lo:head_hi], [head_node], source, lo,
+                        module_stmts=[head_node], group=group)]
+        blocks.extend(self._member_blocks(source, node, base, head_hi, hi, (lo, head_hi), group))
+        return blocks
+
+    def _member_blocks(self, source: SourceFile, node: ast.ClassDef, base: int, lo: int, hi: int,
+                       drop: tuple[int, int], group: ClassGroup) -> list[Block]:
+        members: list[list[ast.stmt]] = []
+        for stmt in node.body:
+            if members and _first_line(stmt) <= members[-1][-1].end_lineno:
+                members[-1].append(stmt)
+            else:
+                members.append([stmt])
+        starts = source.line_starts
+        bounds = [lo] + [starts[_first_line(m[0]) - 1] for m in members[1:]] + [hi]
+        return [
+            Block(MEMBER, base + bounds[k], source.text[bounds[k]:bounds[k + 1]], [_class_copy(node, m)],
+                  source, bounds[k], drop=drop, group=group)
+            for k, m in enumerate(members)
+        ]
+
+    def _split_unparsed(self, text: str) -> list[Block]:
+        """Initial split of a file that does not parse: line-based candidates, then parse each."""
+        cuts = [0]
+        previous = ""
+        offset = 0
+        find = text.find
+        while True:
+            line_end = find("\n", offset)
+            line = text[offset: line_end if line_end != -1 else len(text)]
+            first = line[:1]
+            if offset and first and first not in " \t\f\r#)]}" and not previous.startswith("@") \
+                    and not _continuation(line):
+                cuts.append(offset)
+            if line.strip():
+                previous = line
+            if line_end == -1:
+                break
+            offset = line_end + 1
+        cuts.append(len(text))
+        cuts = sorted(set(cuts))
+        pieces = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)] or [(0, len(text))]
+        blocks: list[Block] = []
+        k = 0
+        while k < len(pieces):
+            for width in range(0, _EXTENSIONS + 1):
+                if k + width >= len(pieces):
+                    break
+                lo, hi = pieces[k][0], pieces[k + width][1]
+                region = text[lo:hi]
+                tree, _err = _parse(region)
+                if tree is not None:
+                    blocks.extend(self._split(SourceFile(region, self.path), tree, lo, 0, len(region)))
+                    k += width + 1
+                    break
+            else:
+                lo, hi = pieces[k]
+                region = text[lo:hi]
+                _tree, err = _parse(region)
+                blocks.append(Block(ERROR, lo, region, problem=_problem_for(region, err)))
+                k += 1
+                continue
+            if tree is None:  # ran out of pieces while widening
+                lo, hi = pieces[k]
+                region = text[lo:hi]
+                _tree, err = _parse(region)
+                blocks.append(Block(ERROR, lo, region, problem=_problem_for(region, err)))
+                k += 1
+        return blocks
+
+    def _update(self, new: str, change: Optional[tuple[int, int, int]]) -> None:
+        old = self.text
+        assert old is not None
+        blocks = self.blocks
+        n = len(blocks)
+        delta = len(new) - len(old)
+        if change is not None:
+            start, old_end = change[0], change[1]
+            i = max(0, bisect.bisect_right(blocks, start, key=_start_of) - 1)
+            j = max(i, bisect.bisect_right(blocks, max(old_end - 1, start), key=_start_of) - 1)
+            j = min(j, n - 1)
+        else:
+            i = 0
+            startswith = new.startswith
+            new_len = len(new)
+            while i < n:
+                b = blocks[i]
+                if not startswith(b.text, b.start):
+                    break
+                if not b.text.endswith("\n") and b.end != new_len:
+                    break
+                i += 1
+            j = n - 1
+            floor = blocks[i].start if i < n else len(old)
+            while j >= i:
+                b = blocks[j]
+                at = b.start + delta
+                if at < floor or not startswith(b.text, at) or (at > 0 and new[at - 1] != "\n"):
+                    break
+                j -= 1
+        # The region must end at a line boundary of the new text ...
+        while j + 1 < n:
+            hi = self._old_end(j) + delta
+            if hi <= 0 or new[hi - 1] == "\n":
+                break
+            j += 1
+        # ... and an indented first line continues the previous block.
+        lo = blocks[i].start if i < n else len(old)
+        if i > 0 and new[lo:lo + 1] in (" ", "\t", "\f"):
+            i -= 1
+        a, b, replacement = self._reparse_region(i, j, new, delta)
+        for block in blocks[b + 1:]:
+            block.start += delta
+        blocks[a:b + 1] = replacement
+        if not blocks:
+            blocks.append(Block(TOP, 0, new, [], SourceFile(new, self.path), 0))
+        self.text = new
+
+    def _old_end(self, b: int) -> int:
+        """End offset (in the old text) of block b; 0 for b = -1."""
+        return self.blocks[b].end if b >= 0 else 0
+
+    def _old_start(self, a: int) -> int:
+        return self.blocks[a].start if a < len(self.blocks) else len(self.text or "")
+
+    def _group_span(self, i: int, j: int) -> tuple[int, int]:
+        """Widen i..j so no split class is cut (for re-parsing at the top level)."""
+        blocks = self.blocks
+        n = len(blocks)
+
+        def group(k: int) -> Optional[ClassGroup]:
+            return blocks[k].group if 0 <= k < n else None
+
+        targets = {group(k) for k in range(max(i, 0), min(j, n - 1) + 1)} - {None}
+        if group(i - 1) is not None and group(i - 1) is group(j + 1):
+            targets.add(group(i - 1))  # an insertion between two members of one class
+        if not targets:
+            return i, j
+        while i > 0 and group(i - 1) in targets:
+            i -= 1
+        while j + 1 < n and group(j + 1) in targets:
+            j += 1
+        return i, j
+
+    def _reparse_region(self, i: int, j: int, new: str, delta: int) -> tuple[int, int, list[Block]]:
+        """Re-parse old blocks i..j (j = i - 1: a pure insertion) in the new text.
+
+        Returns (a, b, blocks): the old blocks a..b (a superset of i..j) to replace by blocks.
+        """
+        blocks = self.blocks
+        n = len(blocks)
+
+        # 1. Inside one split class: re-parse only the members, with the class header.
+        if i <= j and all(blocks[k].kind == MEMBER and blocks[k].group is blocks[i].group for k in range(i, j + 1)):
+            result = self._reparse_members(i, j, new, delta)
+            if result is not None:
+                return i, j, result
+        i, j = self._group_span(i, j)
+
+        # 2. Top level: the region, then widened by a block per side, twice.
+        first: Optional[tuple[int, int, int, str, Optional[SyntaxError]]] = None
+        a, b = i, j
+        for _attempt in range(_EXTENSIONS + 1):
+            lo, hi = self._old_start(a), self._old_end(b) + delta
+            region = new[lo:hi]
+            self._count(len(region))
+            tree, err = _parse(region)
+            if tree is not None:
+                return a, b, self._split(SourceFile(region, self.path), tree, lo, 0, len(region))
+            if first is None:
+                first = (a, b, lo, region, err)
+            if a <= 0 and b >= n - 1:
+                break
+            a, b = self._group_span(max(a - 1, 0), min(b + 1, n - 1))
+        # 3. The rest of the file (all of it when an earlier block is broken too) may close
+        #    what the region opened (a triple-quoted string), and then the file parses.
+        if a > 0 or b < n - 1:
+            start_block = 0 if any(blk.kind == ERROR for blk in blocks[:a]) else a
+            lo = self._old_start(start_block)
+            region = new[lo:]
+            self._count(len(region))
+            tree, err = _parse(region)
+            if tree is not None:
+                return start_block, n - 1, self._split(SourceFile(region, self.path), tree, lo, 0, len(region))
+        # 4. A syntax-error block for the first region; the statements it replaces stay in
+        #    the module context, so names imported there still resolve elsewhere.
+        assert first is not None
+        a, b, lo, region, err = first
+        stale: list = []
+        for blk in blocks[a:b + 1]:
+            stale.extend(blk.module_stmts)
+        return a, b, [Block(ERROR, lo, region, module_stmts=stale, problem=_problem_for(region, err))]
+
+    def _reparse_members(self, i: int, j: int, new: str, delta: int) -> Optional[list[Block]]:
+        blocks = self.blocks
+        group = blocks[i].group
+        head_index = i
+        while blocks[head_index].kind != HEAD:
+            head_index -= 1
+        head = blocks[head_index]
+        lo, hi = blocks[i].start, blocks[j].end + delta
+        region = new[lo:hi]
+        if not region.strip():
+            return None  # members deleted: re-split the class at the top level
+        text = head.text + region
+        self._count(len(text))
+        tree, _err = _parse(text)
+        if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.ClassDef):
+            return None
+        node = tree.body[0]
+        source = SourceFile(text, self.path)
+        head_len = len(head.text)
+        for stmt in node.body:
+            line = _first_line(stmt)
+            if source.line_starts[line - 1] < head_len or _line_indent(source, line) != group.indent:
+                return None
+        return self._member_blocks(source, node, lo - head_len, head_len, len(text), (0, head_len), group)
+
+    # -- analysis ---------------------------------------------------------------------------
+    def _analyse(self) -> DocumentAnalysis:
+        text = self.text or ""
+        source = getattr(self, "_full_source", None)
+        if source is None or source.text is not text:
+            source = SourceFile(text, self.path)
+        self._full_source = source
+        problems = [
+            ParseProblem(b.problem.message, b.problem.start + b.start, b.problem.end + b.start, b.problem.kind)
+            for b in self.blocks if b.kind == ERROR and b.problem is not None
+        ]
+        if skip_file(text):
+            return DocumentAnalysis(source, [], [], problems)
+        statements: list = []
+        for b in self.blocks:
+            statements.extend(b.module_stmts)
+        module = module_context(statements)
+        key = (module.key(), self._generation)
+        stats = self._stats
+        pending: list[PendingFinding] = []
+        facts: set = set()
+        errors: list[RuleError] = []
+        for b in self.blocks:
+            if b.kind == ERROR:
+                continue
+            if b.key != key:
+                self._analyse_block(b, module)
+                b.key = key
+                stats["analysed_blocks"] += 1
+            if b.pending:
+                pending.extend(b.shifted_pending())
+            if b.facts:
+                facts |= b.facts
+            if b.errors:
+                errors.extend(b.errors)
+        findings = finalize(source, pending, frozenset(facts), self.active, self.file, self.config)
+        unique_errors = list(dict.fromkeys(errors))
+        return DocumentAnalysis(source, findings, unique_errors, problems)
+
+    def _analyse_block(self, block: Block, module: ModuleContext) -> None:
+        block._shifted_at = -1
+        if not block.statements or block.source is None:
+            block.pending, block.facts, block.errors = [], frozenset(), []
+            return
+        result = analyze_block(block.source, block.statements, self.file, self.config, module, self.active)
+        origin = block.origin
+        drop = block.drop
+        kept = []
+        for item in result.pending:
+            finding = item.finding
+            if drop is not None and drop[0] <= finding.start < drop[1]:
+                continue
+            kept.append(PendingFinding(finding.shifted(-origin), item.condition) if origin else item)
+        block.pending = kept
+        block.facts = result.facts
+        block.errors = list(result.errors)
+
+
+def _start_of(block: Block) -> int:
+    return block.start
+
+
+def _continuation(line: str) -> bool:
+    word = line.split(None, 1)[0] if line.split() else ""
+    word = word.rstrip(":")
+    return word in {"else", "elif", "except", "finally", "case"} or word.startswith(("else:", "except", "finally"))
+
+
+def compose_changes(changes: Iterable[tuple[int, int, int]]) -> Optional[tuple[int, int, int]]:
+    """Compose sequential edits into one (start, old_end, new_end) region.
+
+    Each change is (start, end, inserted_length) in character offsets of the text as it is
+    *before that change* (i.e. after the previous ones), like LSP incremental changes. The
+    result's start/old_end are offsets in the text before all changes, new_end in the text
+    after them; everything outside the region is unchanged.
+    """
+    lo: Optional[int] = None
+    hi = 0  # end of the dirty region in current coordinates
+    delta = 0
+    for start, end, length in changes:
+        change_delta = length - (end - start)
+        if lo is None:
+            lo, hi = start, end
+        else:
+            lo = min(lo, start)
+            hi = max(hi, end)
+        hi += change_delta
+        delta += change_delta
+    if lo is None:
+        return None
+    return lo, hi - delta, hi

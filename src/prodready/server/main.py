@@ -1,0 +1,51 @@
+"""Command line of the language server: ``prodready server [--debounce MS] [--log-level L]``.
+
+stdout is the LSP channel: everything else (logs) goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Optional, Sequence
+
+
+def _debounce(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of milliseconds, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more milliseconds, got {number}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prodready server", description="Run the prodready language server on stdio.")
+    parser.add_argument("--debounce", type=_debounce, default=None, metavar="MS",
+                        help="milliseconds to wait after a change before re-checking (default 150; 0: at once)")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        type=str.upper, help="level of the log written to stderr (default WARNING)")
+    parser.add_argument("--stdio", action="store_true", help="use stdio (the default and only transport)")
+    return parser
+
+
+def run(argv: Optional[Sequence[str]] = None) -> int:
+    """Start the server on stdio; returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse already printed the message to stderr
+        return int(exc.code or 0) if not isinstance(exc.code, int) else exc.code
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from prodready.server.server import create_server
+
+    server = create_server(debounce_ms=args.debounce)
+    server.start_io()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -1,0 +1,164 @@
+"""The VS Code extension package: built by .ci/build-vsix.sh, checked from the .vsix.
+
+Set PRODREADY_VSIX to an already-built .vsix to check that one instead of building."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from editor_helpers import REPO_ROOT, SAMPLE, UNICODE_LINE
+from lsp_stdio import StdioClient
+
+pytestmark = pytest.mark.editor
+
+EXTENSION = REPO_ROOT / "editors" / "vscode"
+SETTINGS = [
+    "prodready.enable",
+    "prodready.path",
+    "prodready.interpreter",
+    "prodready.importStrategy",
+    "prodready.args",
+    "prodready.select",
+    "prodready.extendSelect",
+    "prodready.ignore",
+    "prodready.severity",
+    "prodready.debounce",
+    "prodready.trace.server",
+]
+
+
+@pytest.fixture(scope="module")
+def vsix() -> Path:
+    given = os.environ.get("PRODREADY_VSIX")
+    if given:
+        return Path(given)
+    if not shutil.which("npm") or not shutil.which("node"):
+        pytest.skip("npm/node are not installed: cannot build the VS Code extension")
+    version = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))["version"]
+    proc = subprocess.run(
+        ["bash", str(REPO_ROOT / ".ci" / "build-vsix.sh"), "linux-x64"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHON": sys.executable},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1200,
+    )
+    assert proc.returncode == 0, f".ci/build-vsix.sh failed:\n{proc.stdout[-8000:]}"
+    built = EXTENSION / f"prodready-linux-x64-{version}.vsix"
+    assert built.is_file(), proc.stdout[-4000:]
+    return built
+
+
+@pytest.fixture(scope="module")
+def unpacked(vsix: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("vsix")
+    with zipfile.ZipFile(vsix) as archive:
+        archive.extractall(root)
+    return root / "extension"
+
+
+def test_manifest(unpacked: Path):
+    manifest = json.loads((unpacked / "package.json").read_text(encoding="utf-8"))
+    assert manifest["name"] == "prodready"
+    assert manifest["engines"]["vscode"].startswith("^1.")
+    assert "onLanguage:python" in manifest["activationEvents"]
+    properties = manifest["contributes"]["configuration"]["properties"]
+    for setting in SETTINGS:
+        assert setting in properties, setting
+    assert properties["prodready.importStrategy"]["default"] == "useBundled"
+    assert properties["prodready.importStrategy"]["enum"] == ["useBundled", "fromEnvironment"]
+    commands = {c["command"] for c in manifest["contributes"]["commands"]}
+    assert "prodready.restart" in commands
+    main = unpacked / manifest["main"]
+    assert main.is_file() and main.stat().st_size > 10_000
+    bundle = main.read_text(encoding="utf-8")
+    # vscode-languageclient is bundled in, `vscode` is left to the host.
+    assert 'require("vscode")' in bundle and "vscode-languageclient" not in bundle.split("\n", 1)[0]
+    assert not (unpacked / "node_modules").exists()
+    assert not (unpacked / "src").exists()
+
+
+def test_vsix_manifest_targets_linux_x64(vsix: Path):
+    with zipfile.ZipFile(vsix) as archive:
+        xml = archive.read("extension.vsixmanifest").decode("utf-8")
+    assert 'TargetPlatform="linux-x64"' in xml
+
+
+def test_bundled_libs(unpacked: Path):
+    libs = unpacked / "bundled" / "libs"
+    assert (libs / "prodready" / "__init__.py").is_file()
+    assert (libs / "prodready" / "server").is_dir()
+    for package in ("pygls", "lsprotocol", "libcst", "jedi", "tomli", "exceptiongroup"):
+        assert (libs / package).is_dir(), package
+    for version in ("310", "311", "312", "313"):
+        assert list((libs / "libcst").glob(f"native.cpython-{version}-x86_64-linux-gnu.so")), version
+    assert (unpacked / "bundled" / "tool" / "server.py").is_file()
+    assert not list(libs.rglob("__pycache__"))
+
+
+def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path):
+    """The entry the extension runs: bundled/tool/server.py with the user's Python."""
+    project = tmp_path / "demo"
+    project.mkdir()
+    source = project / "app.py"
+    source.write_text(SAMPLE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PRODREADY_IMPORT_STRATEGY"] = "useBundled"
+    settings = {"severity": {"PR201": "hint"}}
+    client = StdioClient(
+        # -I would also drop site-packages, like a user's interpreter without prodready.
+        [sys.executable, "-s", str(unpacked / "bundled" / "tool" / "server.py")],
+        configuration={"prodready": settings},
+        cwd=project,
+        env=env,
+    )
+    try:
+        result = client.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": project.as_uri(),
+                "workspaceFolders": [{"uri": project.as_uri(), "name": "demo"}],
+                "capabilities": {
+                    "general": {"positionEncodings": ["utf-16"]},
+                    "textDocument": {
+                        "publishDiagnostics": {"versionSupport": True},
+                        "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix"]}}},
+                    },
+                },
+                "initializationOptions": settings,
+            },
+            timeout=60,
+        )
+        assert result["serverInfo"]["name"] == "prodready", result
+        assert result["capabilities"].get("codeActionProvider"), result
+        client.notify("initialized", {})
+        client.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": source.as_uri(), "languageId": "python", "version": 1, "text": SAMPLE}},
+        )
+        message = client.wait_for(
+            lambda m: m["method"] == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == source.as_uri()
+            and any(d.get("code") == "PR101" for d in m["params"]["diagnostics"]),
+            timeout=60,
+        )
+        diagnostics = message["params"]["diagnostics"]
+        lines = {d["range"]["start"]["line"] for d in diagnostics if d["code"] == "PR101"}
+        assert {3, UNICODE_LINE} <= lines, diagnostics
+        # The severity override from initializationOptions: PR201 as a hint (4).
+        assert [d["severity"] for d in diagnostics if d["code"] == "PR201"] == [4], diagnostics
+    finally:
+        client.close()
+    log = client.stderr.decode("utf-8", errors="replace")
+    # It ran the bundled copy, not the one installed for the tests.
+    assert f"from {unpacked / 'bundled' / 'libs' / 'prodready'}" in log, log
