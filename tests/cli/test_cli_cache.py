@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CLEAN, UTCNOW, write
+from cli_helpers import CLEAN, UTCNOW, write
 
 
 def _cache_files(project):
@@ -28,7 +28,7 @@ def test_cache_hit_prints_identically(project, cli, monkeypatch):
     assert (project / ".prodready_cache/.gitignore").read_text().strip().endswith("*")
     _forbid_analysis(monkeypatch)
     second = cli("check", "--show-source")
-    assert (first.code, first.out, first.err) == (second.code, second.out, second.err)
+    assert (first.code, first.out, first.err) == (second.code, second.out, second.err), second.err
     for fmt in ("json", "github"):
         assert cli("check", "--format", fmt).code == 1
 
@@ -96,3 +96,24 @@ def test_unreadable_cache_folder_does_not_fail(project, cli):
     write(project, {"a.py": UTCNOW})
     (project / ".prodready_cache").write_text("a file, not a folder")
     assert cli("check").code == 1
+
+
+def test_old_caches_are_pruned(project, cli):
+    import os
+
+    write(project, {"a.py": UTCNOW})
+    cli("check")
+    current = _cache_files(project)[0]
+    stale_config = current.parent / "0000stale.json"
+    stale_version = project / ".prodready_cache" / "0.0.1" / "x.json"
+    stale_version.parent.mkdir()
+    for path in (stale_config, stale_version):
+        path.write_text("{}")
+        os.utime(path, (1, 1))
+    os.utime(stale_version.parent, (1, 1))
+    recent = current.parent / "recent.json"
+    recent.write_text("{}")
+    write(project, {"a.py": UTCNOW + "\n"})  # something to write
+    cli("check")
+    assert current.exists() and recent.exists()
+    assert not stale_config.exists() and not stale_version.parent.exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CLEAN, PYPROJECT, UTCNOW, write
+from cli_helpers import CLEAN, PYPROJECT, UTCNOW, write
 
 
 def test_clean_tree_passes(project, cli):

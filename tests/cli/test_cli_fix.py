@@ -6,7 +6,7 @@ import os
 import shutil
 import stat
 
-from conftest import CLEAN, UTCNOW, parses, write
+from cli_helpers import CLEAN, UTCNOW, parses, write
 
 SAFE = "from datetime import datetime, timezone\nx = datetime.now(timezone.utc).replace(tzinfo=None)\n"
 AWARE = "from datetime import datetime, timezone\nx = datetime.now(timezone.utc)\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import UTCNOW, write
+from cli_helpers import UTCNOW, write
 
 import prodready
 from prodready.cli.output import escape_data, escape_property

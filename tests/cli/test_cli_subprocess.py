@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import UTCNOW, write
+from cli_helpers import UTCNOW, write
 
 import prodready
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PYPROJECT, UTCNOW, write
+from cli_helpers import PYPROJECT, UTCNOW, write
 
 from prodready.cli.gitignore import compile_pattern
 

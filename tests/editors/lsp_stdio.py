@@ -60,13 +60,19 @@ class StdioClient:
         self.send({"method": method, "params": params})
 
     def _next(self, deadline: float) -> dict:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no message from the server; stderr:\n{self.stderr.decode(errors='replace')}")
-        try:
-            return self.messages.get(timeout=remaining)
-        except queue.Empty:
-            raise TimeoutError(f"no message from the server; stderr:\n{self.stderr.decode(errors='replace')}") from None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no message from the server; stderr:\n{self.stderr.decode(errors='replace')}")
+            try:
+                return self.messages.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                if self.proc.poll() is not None and self.messages.empty():
+                    time.sleep(0.2)  # let the stderr reader finish
+                    raise RuntimeError(
+                        f"the server exited with {self.proc.returncode}; stderr:\n"
+                        f"{self.stderr.decode(errors='replace')}"
+                    ) from None
 
     def _handle_server_request(self, message: dict) -> None:
         # Answer what a plain client would: configuration by section, the rest -> null.

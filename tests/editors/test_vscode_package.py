@@ -105,18 +105,45 @@ def test_bundled_libs(unpacked: Path):
     assert not list(libs.rglob("__pycache__"))
 
 
-def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path):
-    """The entry the extension runs: bundled/tool/server.py with the user's Python."""
+def runs(python: str) -> bool:
+    try:
+        return subprocess.run([python, "-c", "pass"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def interpreters() -> list:
+    """CPython 3.10+ interpreters on this machine (PATH and pyenv), one per minor version;
+    the bundled libraries must work with each, not only with the one that built them."""
+    found = {f"{sys.version_info.major}.{sys.version_info.minor}": sys.executable}
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    for minor in ("3.10", "3.11", "3.12", "3.13", "3.14"):
+        if minor in found:
+            continue
+        candidates = sorted(str(p) for p in pyenv_root.glob(f"versions/{minor}.*/bin/python{minor}"))
+        candidates.append(shutil.which(f"python{minor}"))
+        for candidate in candidates:
+            if candidate and runs(candidate):
+                found[minor] = candidate
+                break
+    return [pytest.param(path, id=f"python{minor}") for minor, path in sorted(found.items())]
+
+
+@pytest.mark.parametrize("python", interpreters())
+def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path, python: str):
+    """The entry the extension runs, bundled/tool/server.py, with a user's Python: it
+    answers initialize, publishes diagnostics and computes a fix (libcst's compiled module
+    for that Python version)."""
     project = tmp_path / "demo"
     project.mkdir()
     source = project / "app.py"
     source.write_text(SAMPLE, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["PRODREADY_IMPORT_STRATEGY"] = "useBundled"
     settings = {"severity": {"PR201": "hint"}}
     client = StdioClient(
-        # -I would also drop site-packages, like a user's interpreter without prodready.
-        [sys.executable, "-s", str(unpacked / "bundled" / "tool" / "server.py")],
+        # -s: no user site-packages; the interpreter's own site-packages stay, as for a user.
+        [python, "-s", str(unpacked / "bundled" / "tool" / "server.py")],
         configuration={"prodready": settings},
         cwd=project,
         env=env,
@@ -130,9 +157,13 @@ def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path):
                 "workspaceFolders": [{"uri": project.as_uri(), "name": "demo"}],
                 "capabilities": {
                     "general": {"positionEncodings": ["utf-16"]},
+                    "workspace": {"configuration": True},
                     "textDocument": {
                         "publishDiagnostics": {"versionSupport": True},
-                        "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix"]}}},
+                        "codeAction": {
+                            "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source"]}},
+                            "isPreferredSupport": True,
+                        },
                     },
                 },
                 "initializationOptions": settings,
@@ -155,8 +186,25 @@ def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path):
         diagnostics = message["params"]["diagnostics"]
         lines = {d["range"]["start"]["line"] for d in diagnostics if d["code"] == "PR101"}
         assert {3, UNICODE_LINE} <= lines, diagnostics
-        # The severity override from initializationOptions: PR201 as a hint (4).
+        # The severity override from the settings: PR201 as a hint (4).
         assert [d["severity"] for d in diagnostics if d["code"] == "PR201"] == [4], diagnostics
+
+        target = next(d for d in diagnostics if d["code"] == "PR101" and d["range"]["start"]["line"] == 3)
+        actions = client.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": source.as_uri()},
+                "range": target["range"],
+                "context": {"diagnostics": [target], "only": ["quickfix"]},
+            },
+        )
+        preferred = [a for a in actions if a.get("isPreferred")]
+        assert len(preferred) == 1, actions
+        action = preferred[0]
+        if "edit" not in action:
+            action = client.request("codeAction/resolve", action)
+        new_texts = [e["newText"] for e in action["edit"]["changes"][source.as_uri()]]
+        assert any("timezone" in text for text in new_texts), action
     finally:
         client.close()
     log = client.stderr.decode("utf-8", errors="replace")

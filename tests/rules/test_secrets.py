@@ -232,3 +232,9 @@ def test_pr204_message_and_range():
 def test_pr204_non_literal_default_has_no_fix():
     (finding,) = findings('import os\nX = bool(os.getenv("X", DEFAULT_X))\n')
     assert finding.fixes == ()
+
+
+def test_dev_config_class_lowers_pr201_to_information():
+    text = 'class Config:\n    SECRET_KEY = "abc-prod"\nclass DevelopmentConfig(Config):\n    SECRET_KEY = "abc-dev"\n'
+    found = findings(text, "app/config.py")
+    assert [f.severity for f in found] == [Severity.ERROR, Severity.INFORMATION]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from lsprotocol import types
 
 from .conftest import codes, position_of, units
@@ -184,9 +183,15 @@ async def test_rule_that_raises_is_logged_and_server_keeps_answering(session_fac
 async def test_debounce_publishes_only_the_last_version(session_factory):
     s = session_factory()
     await s.initialize(options={"debounce": 400})
-    if s.pull:
-        pytest.skip("pull clients ask for diagnostics themselves; debounce applies to pushed diagnostics")
     uri = s.open("app/debounce.py", PR101_TEXT)
+    if s.pull:
+        # Pull clients ask for diagnostics themselves: after rapid changes the answer is for the last.
+        for k in range(6):
+            s.change(uri, (3 + k, 0), (3 + k, 0), f"v{k} = datetime.utcnow()\n")
+        report = await s.pull_report(uri)
+        assert codes(report.items).count("PR101") == 7
+        assert not s.client.published  # a pull client never gets pushed diagnostics
+        return
     await s.diagnostics(uri, 1)
     start = len(s.client.published)
     last = 1

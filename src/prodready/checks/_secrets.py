@@ -65,6 +65,12 @@ _NON_SECRET_KEY_QUALIFIERS = frozenset({
     "REQUEST", "RESPONSE", "HEADER", "FORM", "INPUT", "OUTPUT", "STEP", "STAGE", "PIPELINE", "CHANNEL",
     "TOPIC", "STREAM", "TENANT", "SHARD", "CELERY", "BROKER", "DB", "DATABASE", "SCHEMA", "MEMO", "ETAG",
 })
+# Tokens that are not credentials: pagination cursors, parser tokens, CSRF form tokens.
+_NON_SECRET_TOKEN_QUALIFIERS = frozenset({
+    "INPUT", "OUTPUT", "NEXT", "PAGE", "PAGINATION", "CONTINUATION", "CURSOR", "RESUME", "SYNC", "START",
+    "END", "STOP", "PARSE", "PARSER", "LEXER", "LAST", "PREV", "PREVIOUS", "CURRENT", "CSRF", "XSRF",
+    "CANCELLATION", "CANCEL", "MARKER", "SEPARATOR", "SPECIAL", "PAD", "EOS", "BOS", "UNK", "MASK", "CLS", "SEP",
+})
 # First words that make the name an action or a question about a secret, not a secret:
 # ``set_password``, ``reset_url_token``, ``has_token``, ``CHANGE_ME_SECRET_KEY``.
 _NON_SECRET_FIRST = frozenset({
@@ -120,6 +126,8 @@ def secret_name_strength(name: str) -> int:
     if len(tokens) > 1 and tokens[0] in _NON_SECRET_FIRST:
         return NONE
     if last in _SECRET_WORDS:
+        if last == "TOKEN" and len(tokens) > 1 and tokens[-2] in _NON_SECRET_TOKEN_QUALIFIERS:
+            return NONE
         return STRONG
     if last in _QUALIFIED_WORDS and len(tokens) > 1:
         qualifier = tokens[-2]

@@ -244,10 +244,6 @@ def _platform_branch(ctx) -> bool:
     return False
 
 
-def _is_docstring_or_statement(ctx) -> bool:
-    return isinstance(ctx.parent, ast.Expr)
-
-
 def _in_cors_config(ctx, node: ast.AST) -> bool:
     """Inside a CORS origin setting (PR402 reports literals there, one literal one finding).
 

@@ -20,9 +20,10 @@ LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception
 _LOGGER_NAMES = frozenset({"logger", "log", "_logger", "_log", "logging", "logs", "LOGGER", "LOG", "_LOGGER", "_LOG"})
 _LOGGER_VALUES = ("logging.getLogger()", "logging.getLogger", "structlog.get_logger()", "structlog.getLogger()",
                   "loguru.logger", "logging.root", "logging.Logger", "logging.LoggerAdapter()")
-_TRACEBACK_CALLS = frozenset({"print_exc", "print_exception", "format_exc", "format_exception",
-                              "capture_exception", "captureException", "report_exc_info",
-                              "handleError", "notify_exception", "print_tb", "format_tb"})
+_TRACEBACK_CALLS = frozenset({"print_exc", "print_exception", "capture_exception", "captureException",
+                              "report_exc_info", "handleError", "notify_exception", "print_tb"})
+_FORMAT_TRACEBACK = frozenset({"format_exc", "format_exception", "format_tb"})
+_MATH_MODULES = frozenset({"math", "cmath", "numpy", "torch", "tensorflow", "jax", "sympy", "scipy", "pandas", "mpmath"})
 _PARENS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.keyword)
 
 
@@ -38,9 +39,12 @@ def is_logger(expr: ast.AST, ctx) -> bool:
     """Is ``expr`` a logger (``logger``, ``self.log``, ``logging``, ``app.logger``...)?"""
     last = _last_name(expr)
     if last is not None and (last in _LOGGER_NAMES or last.lower().endswith("logger")):
-        if last == "logging" or last.lower() == "log" and isinstance(expr, ast.Name):
+        if isinstance(expr, ast.Name) and last == "logging":
             qualified = ctx.resolve(expr) or ""
-            return qualified in {"logging", "log"} or qualified.startswith(_LOGGER_VALUES)
+            return qualified == "logging" or qualified.startswith(_LOGGER_VALUES)
+        if isinstance(expr, ast.Name) and last.lower() == "log":
+            qualified = ctx.resolve(expr) or ""
+            return qualified.split(".", 1)[0] not in _MATH_MODULES  # `from math import log`
         return True
     qualified = ctx.resolve(expr) or ""
     return qualified.startswith(_LOGGER_VALUES)
@@ -63,10 +67,16 @@ def records_traceback(call: ast.Call, ctx) -> bool:
     func = call.func
     last = _last_name(func)
     if last == "exception" and isinstance(func, ast.Attribute):
-        return True
+        return bool(call.args or call.keywords)  # not `future.exception()`, a getter
     if last in _TRACEBACK_CALLS:
         return True
-    return _truthy_kw(call, "exc_info")
+    if _truthy_kw(call, "exc_info"):
+        return True
+    # logger.error(traceback.format_exc()), print(traceback.format_exc())
+    if (last == "print" or is_log_call(call, ctx)) and any(
+            isinstance(n, ast.Call) and _last_name(n.func) in _FORMAT_TRACEBACK for a in call.args for n in ast.walk(a)):
+        return True
+    return False
 
 
 def iter_handler_nodes(body: Iterable[ast.stmt]) -> Iterable[ast.AST]:
@@ -140,7 +150,7 @@ def _cli_decorated(func: ast.AST, ctx) -> bool:
 GENERIC_MESSAGE = '"Internal server error"'
 _USER_ERROR_SUFFIXES = ("ValidationError", "UserError", "NotFound", "DoesNotExist", "BadRequest",
                         "PermissionDenied", "Forbidden", "Unauthorized", "HTTPException", "APIException",
-                        "InvalidInput", "InputError", "ClientError", "UserException")
+                        "InvalidInput", "InputError", "UserException")
 _NOT_DETAIL_ATTRS = frozenset({"code", "status_code", "status", "http_status", "errno", "status_int"})
 _NOT_DETAIL_CALLS = frozenset({"isinstance", "type", "hasattr", "id", "issubclass", "bool", "len"})
 _TB_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "sys.exc_info",
@@ -226,6 +236,8 @@ def _taint_frame(expr: ast.AST, frames: list, ctx):
             callee = ctx.resolve(node.func) or ""
             if callee in _NOT_DETAIL_CALLS:
                 continue
+            if callee == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value in _NOT_DETAIL_ATTRS:
+                continue  # getattr(e, "code", 500)
             if callee in _TB_CALLS:
                 return frames[-1]
         if isinstance(node, (ast.Lambda, ast.FunctionDef)):
@@ -389,6 +401,7 @@ class ExceptionDetailLeak(Rule):
         invalid[0]: "from flask import Flask, jsonify\nimport logging\n\nlogger = logging.getLogger(__name__)\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        logger.exception(\"Unexpected error\")\n        return jsonify({\"error\": \"Internal server error\"}), 500\n",
         invalid[1]: "import logging\nfrom flask import jsonify\n\nlogger = logging.getLogger(__name__)\n\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        logger.exception(\"failed\")\n        return jsonify(error=\"Internal server error\"), 500\n",
         invalid[2]: "from flask import abort\nimport logging\n\nlogger = logging.getLogger(__name__)\n\ndef x():\n    try:\n        work()\n    except KeyError as e:\n        logger.exception(\"Unexpected error\")\n        abort(500, \"Internal server error\")\n",
+        invalid[7]: "import traceback\nfrom django.http import JsonResponse\nimport logging\n\nlogger = logging.getLogger(__name__)\n\ndef view(request):\n    try:\n        return JsonResponse(work())\n    except Exception:\n        logger.exception(\"Unexpected error\")\n        return JsonResponse({\"trace\": \"Internal server error\"}, status=500)\n",
         invalid[6]: "from rest_framework.response import Response\nfrom rest_framework.views import APIView\nimport logging\n\nlogger = logging.getLogger(__name__)\n\nclass V(APIView):\n    def get(self, request):\n        try:\n            return Response(work())\n        except Exception as e:\n            msg = str(e)\n            logger.exception(\"Unexpected error\")\n            return Response({\"error\": \"Internal server error\"}, status=500)\n",
     }
 
@@ -516,6 +529,7 @@ _OTHER_SUPPRESSIONS = re.compile(
 _TERMINATE = frozenset({"sys.exit", "os._exit", "exit", "quit", "os.abort", "pytest.fail", "pytest.skip"})
 _WRAPPER_NAMES = frozenset({"wrapper", "wraps", "wrapped", "decorated", "inner", "_wrapper", "wrapped_f",
                             "decorated_function", "wrapper_func", "_wrapped", "_decorated", "_inner"})
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Failure", "Exc")
 _PASS_ON_EXCLUDED = frozenset({"str", "repr", "print", "isinstance", "type", "hasattr", "getattr", "len",
                                "format", "id", "bool", "issubclass", "warnings.warn", "traceback.format_exception_only"})
 
@@ -555,8 +569,23 @@ def _hands_on(node: ast.Name, parents: dict, ctx) -> bool:
     """Is the exception object itself passed to a call, returned, stored or yielded?"""
     child: ast.AST = node
     parent = parents.get(id(node))
-    while isinstance(parent, _PARENS):
-        child, parent = parent, parents.get(id(parent))
+    stringified = False  # climbed through str(e) / repr(e) / "...".format(e)
+    while True:
+        while isinstance(parent, _PARENS):
+            child, parent = parent, parents.get(id(parent))
+        if not isinstance(parent, ast.Call) or child is parent.func:
+            break
+        last = _last_name(parent.func) or ""
+        if last.endswith(_EXCEPTION_SUFFIXES):
+            return True  # wrapped into another exception: `errors.append(TagError(str(e)))`
+        callee = ctx.resolve(parent.func) or ""
+        if callee in ("str", "repr") or last == "format":
+            stringified = True
+            child, parent = parent, parents.get(id(parent))
+            continue
+        break
+    if stringified:
+        return False
     if isinstance(parent, ast.Call):
         if child is parent.func:
             return False
@@ -583,6 +612,20 @@ def _in_loop(ctx) -> bool:
     return False
 
 
+_OBJECT_PROTOCOL = frozenset({"repr", "str", "format", "hash"})
+
+
+def _guards_object_protocol(try_node) -> bool:
+    """``try: return repr(obj)``: an arbitrary object's ``__repr__``/``__str__`` can raise
+    anything, so a broad catch with a fallback is the right tool (``saferepr``)."""
+    body = getattr(try_node, "body", None)
+    if not body or len(body) != 1:
+        return False
+    value = getattr(body[0], "value", None)
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _OBJECT_PROTOCOL
+            and not isinstance(body[0], ast.AugAssign))
+
+
 def _wraps_decorated(func: ast.AST, ctx) -> bool:
     return any((ctx.resolve(d.func if isinstance(d, ast.Call) else d) or "") in ("functools.wraps", "wraps")
                for d in getattr(func, "decorator_list", ()))
@@ -593,6 +636,8 @@ def _at_boundary(ctx) -> bool:
         return True
     if ctx.handler is not None:
         return True
+    if ctx.in_views_module or "/management/commands/" in ctx.file.path or ctx.file.path.startswith("management/commands/"):
+        return True  # request handling code and management commands run at the boundary
     name = ctx.functions[-1].node.name if not isinstance(ctx.functions[-1].node, ast.Lambda) else ""
     if len(ctx.functions) > 1 and (name in _WRAPPER_NAMES or _wraps_decorated(ctx.functions[-1].node, ctx)):
         return True  # a decorator's wrapper: the boundary around every decorated call
@@ -620,10 +665,13 @@ class BroadExcept(Rule):
     - records the traceback (`logger.exception(...)`, `exc_info=True`,
       `traceback.print_exc()`, `sentry_sdk.capture_exception()`) **at a top-level
       boundary**: module level or `if __name__ == "__main__":`, a request handler, view,
-      Socket.IO handler or task, a function named like an entry point or a callback
+      Socket.IO handler or task, code in a views module (`views.py`, `api.py`, `views/`)
+      or a Django management command, a function named like an entry point or a callback
       (`main`, `run`, `__call__`, `__exit__`, `close`, `*_loop`, `*_worker`, `handle_*`,
       `on_*`...), a decorator's wrapper (`@functools.wraps`, `wrapper`), or a `try` inside
-      a loop (a worker or main loop that keeps going after one item fails).
+      a loop (a worker or main loop that keeps going after one item fails), or
+    - guards a single `repr(obj)` / `str(obj)` / `format(obj)` / `hash(obj)` call with a
+      fallback: an arbitrary object's `__repr__`/`__str__` can raise anything.
 
     Bare `except:` is always reported, even when it re-raises; say `except BaseException:`
     if catching everything is intended. Not reported in tests and migrations, nor on a
@@ -680,6 +728,7 @@ class BroadExcept(Rule):
         Example("import logging\nfrom flask import Flask\napp = Flask(__name__)\nlogger = logging.getLogger(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception:\n        logger.error('failed', exc_info=True)\n        return 'error', 500\n", note="request boundary"),
         Example("import sentry_sdk\n\ndef main():\n    try:\n        run()\n    except Exception as e:\n        sentry_sdk.capture_exception(e)\n", note="reported to Sentry"),
         Example("def f(future):\n    try:\n        future.set_result(work())\n    except Exception as e:\n        future.set_exception(e)\n", note="hands the exception on"),
+        Example("def validate(objects, exceptions):\n    for obj in objects:\n        try:\n            check(obj)\n        except Exception as e:\n            exceptions.append(TagInvalidError(str(e)))\n    if exceptions:\n        raise TagsInvalidError(exceptions)\n", note="wrapped into an exception raised later (Superset)"),
         Example("def f():\n    try:\n        work()\n    except ValueError:\n        return None\n", note="specific exception"),
         Example("import traceback\nif __name__ == '__main__':\n    try:\n        run()\n    except Exception:\n        traceback.print_exc()\n", note="script entry point"),
         Example("def test_x():\n    try:\n        work()\n    except Exception:\n        pass\n", path="tests/test_x.py", note="tests"),
@@ -691,6 +740,10 @@ class BroadExcept(Rule):
         Example("import logging\nfrom flask_appbuilder.api import BaseApi, expose\nlogger = logging.getLogger(__name__)\n\nclass ThemeApi(BaseApi):\n    @expose('/', methods=['POST'])\n    def post(self):\n        try:\n            return self.response(201, id=create())\n        except Exception:\n            logger.exception('Unexpected error in POST /theme')\n            return self.response_422(message='failed')\n",
                 note="Flask-AppBuilder endpoint that logs the traceback (Superset)"),
         Example("def f():\n    try:\n        work()\n    except Exception:  # noqa: BLE001\n        pass\n", note="already reviewed for another linter's broad-except check"),
+        Example("def saferepr(obj):\n    try:\n        return repr(obj)\n    except Exception as exc:\n        return f'<unrepresentable {type(obj)!r}: {exc!r}>'\n",
+                note="an arbitrary object's __repr__ can raise anything (Celery's saferepr)"),
+        Example("import logging\nlogger = logging.getLogger(__name__)\n\nclass PaymentDetailsView(View):\n    def submit(self, request):\n        try:\n            self.handle_payment()\n        except Exception:\n            logger.exception('unhandled exception while taking payment')\n            return self.render_preview(request, error='Payment failed')\n",
+                path="shop/checkout/views.py", note="request boundary in a views module (django-oscar)"),
         Example("def upgrade():\n    try:\n        op.create_unique_constraint(None, 'dbs', ['name'])\n    except Exception:\n        pass\n", path="app/migrations/versions/0001_add.py", note="migrations"),
     ]
 
@@ -710,7 +763,7 @@ class BroadExcept(Rule):
             self.report((start, start + len("except")), message)
             return
         broad = _broad_types(node.type, ctx)
-        if not broad:
+        if not broad or _guards_object_protocol(ctx.parent):
             return
         raises, logs, passes = _handler_outcome(node, ctx)
         if raises or passes:
@@ -723,6 +776,9 @@ class BroadExcept(Rule):
             message = f"Catch specific exceptions or re-raise: logging and carrying on after `except {what}` here hides failures from the caller"
         elif what == "BaseException":
             message = "Catch specific exceptions or re-raise: `except BaseException` also swallows KeyboardInterrupt and SystemExit"
+        elif any(isinstance(n, ast.Call) and (is_log_call(n, ctx) or _last_name(n.func) in ("print", "warn"))
+                 for n in iter_handler_nodes(node.body)):
+            message = "Catch specific exceptions or re-raise: `except Exception` here swallows unexpected errors and drops their traceback"
         else:
             message = "Catch specific exceptions or re-raise: `except Exception` here silently swallows unexpected errors"
         self.report(node.type if len(broad) > 1 or not isinstance(node.type, ast.Tuple) else broad[0], message)
@@ -1021,7 +1077,8 @@ _CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse", "get
                 "getpass", "colorama", "termcolor", "curses", "rich", "prompt_toolkit", "questionary", "blessed")
 # Prints under these conditions are deliberate output (``if verbosity >= 2:``, ``if debug:``).
 _OUTPUT_GATES = ("verbos", "debug", "print", "quiet", "silent", "interactive", "echo")
-_OUTPUT_FUNCTIONS = ("print", "dump", "banner", "echo")  # in the name: print_report(), _dump_state()
+# Words of a function name that say it prints: print_report(), _dump_state(), show_banner().
+_OUTPUT_FUNCTIONS = frozenset({"print", "prints", "pprint", "dump", "dumps", "banner", "echo"})
 _OUTPUT_CLASSES = ("stdout", "console", "terminal", "printer")
 CONSOLE_PRINTS = 5  # a function with this many prints is a console/report routine
 _LOGGING_SETUP = frozenset({"basicConfig", "dictConfig", "fileConfig", "setup_logging_subsystem"})
@@ -1056,8 +1113,8 @@ class PrintInProductionCode(Rule):
     - `print(..., file=f)` writing to a file other than stdout/stderr;
     - prints under a verbosity or debug switch (`if verbosity >= 2:`, `if self.verbose:`,
       `if app.debug:`);
-    - functions whose name says they print (`print_report()`, `_dump_state()`,
-      `show_banner()`), console/report routines (five or more prints in one function),
+    - functions whose name says they print or debug (`print_report()`, `_dump_state()`,
+      `show_banner()`, `_debug_schema()`), console/report routines (five or more prints in one function),
       functions that configure logging (a program's entry point), and classes named for
       the console (`StdOutEventLogger`, `ConsoleReporter`);
     - modules that import terminal helpers (`colorama`, `rich`, `curses`, `getpass`,
@@ -1092,7 +1149,9 @@ class PrintInProductionCode(Rule):
     `logger.info("%s %s", a, b)`, folding string literals and simple f-strings into the
     format string (`print(f"user {uid}")` -> `logger.info("user %s", uid)`); an f-string
     with a format spec (`{x:.2f}`) is kept whole as one argument so the text stays
-    identical. A lone string literal is kept as it is (`logging` does not %-format a
+    identical. `print("a %s b %s" % (x, y))` becomes `logger.info("a %s b %s", x, y)`
+    (same formatting, done lazily); with anything but a literal tuple on the right the
+    formatted string is passed as one argument. A lone string literal is kept as it is (`logging` does not %-format a
     message without arguments), and `%` is escaped as `%%` when arguments follow.
     `file=sys.stderr` becomes `logger.warning`; a literal `sep=` is honoured; `end=` and
     `flush=` are dropped. `import logging` and `logger = logging.getLogger(__name__)` are
@@ -1114,6 +1173,8 @@ class PrintInProductionCode(Rule):
         "from loguru import logger\n\ndef f(a):\n    print('got', a)\n",
         "def f(items):\n    print(*items)\n",
         "print('loading model')\n",
+        "def compute_fingerprint(data):\n    print('hashing', len(data))\n",
+        "def f(perm, app):\n    print('Adding %s to %s' % (perm, app))\n",
     ]
     valid = [
         Example("if __name__ == '__main__':\n    print('hello')\n", note="main guard"),
@@ -1126,6 +1187,7 @@ class PrintInProductionCode(Rule):
         Example("import argparse\n\ndef run():\n    parser = argparse.ArgumentParser()\n    print(parser.parse_args())\n", note="a command-line module"),
         Example("def f(path, text):\n    with open(path, 'w') as out:\n        print(text, file=out)\n", note="writing to a file"),
         Example("def print_report(rows):\n    for row in rows:\n        print(row)\n", note="a function that exists to print"),
+        Example("class Schema:\n    @staticmethod\n    def _debug_schema(schema):\n        for k, v in schema.fields.items():\n            print(k, v)\n", note="a debug helper (Flask-AppBuilder)"),
         "def print(*args):\n    pass\n\nprint('x')\n",
         "import logging\nlogger = logging.getLogger(__name__)\nlogger.info('x')\n",
         Example("def create_permissions(app, verbosity=2):\n    for perm in missing(app):\n        if verbosity >= 2:\n            print(\"Adding permission '%s'\" % perm)\n", note="verbosity-gated output (Django)"),
@@ -1144,6 +1206,7 @@ class PrintInProductionCode(Rule):
         invalid[5]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(x):\n    logger.info(\"%s\", f'value {x:.2f}')\n",
         invalid[6]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(a, b):\n    logger.info(\"%s, %s\", a, b)\n",
         invalid[7]: "from loguru import logger\n\ndef f(a):\n    logger.info(\"got {}\", a)\n",
+        invalid[11]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(perm, app):\n    logger.info('Adding %s to %s', perm, app)\n",
     }
 
     _cli: Optional[bool] = None
@@ -1196,8 +1259,9 @@ class PrintInProductionCode(Rule):
             if isinstance(func_node, ast.Lambda):
                 continue
             lowered = func_node.name.lower()
-            if (any(word in lowered for word in _OUTPUT_FUNCTIONS) or lowered.lstrip("_").startswith("debug")
-                    or lowered in ("show", "display") or func_node.name in _ENTRY_FUNCTIONS or _cli_decorated(func_node, ctx)):
+            words = lowered.strip("_").split("_")
+            if (not _OUTPUT_FUNCTIONS.isdisjoint(words) or words[0] == "debug" or lowered in ("show", "display")
+                    or func_node.name in _ENTRY_FUNCTIONS or _cli_decorated(func_node, ctx)):
                 return
         if any(word in cls.name.lower() for cls in ctx.classes for word in _OUTPUT_CLASSES):
             return

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from prodready.core.engine import is_main_guard
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ModuleImports, ensure_import, merge_insertions
@@ -51,6 +52,9 @@ def env_lookup(call: ast.Call, ctx) -> Optional[Lookup]:
         attr = func.attr
         if attr not in _LOOKUP_ATTRS and attr not in _ENV_METHODS and attr != "config":
             return None
+        owner = func.value
+        if attr in ("get", "setdefault") and not (isinstance(owner, ast.Name) or isinstance(owner, ast.Attribute) and owner.attr == "environ"):
+            return None  # self.cache.get(...), request.args.get(...)
     elif isinstance(func, ast.Name):
         attr = None
     else:
@@ -104,11 +108,12 @@ def _cast_name(node: Optional[ast.expr], ctx) -> Optional[str]:
 # -- where a finding matters ---------------------------------------------------------------
 
 def _file_severity(ctx, base: Severity) -> Optional[Severity]:
-    """Tests are skipped; dev/test settings lower the severity to information."""
+    """Tests are skipped; dev/test settings (modules, or ``class DevelopmentConfig``) lower the
+    severity to information."""
     file = ctx.file
     if file.is_test:
         return None
-    if file.is_dev_config:
+    if file.is_dev_config or ctx.classes and _in_dev_class(ctx):
         return Severity.INFORMATION
     return base
 
@@ -186,12 +191,15 @@ _PLACEHOLDER_FIRST = frozenset({"SUPER", "MY", "YOUR", "DEV", "TEST", "CHANGE", 
                                 "INSECURE", "DEMO", "EXAMPLE", "SAMPLE", "SOME", "THE", "A", "NOT", "TOP", "VERY"})
 
 
-def _names_another_setting(value: str) -> bool:
-    """``SECRET_KEY = "aws_secret_access_key"``: the name of a config key, not its value."""
+def _names_another_setting(name: str, value: str) -> bool:
+    """``SECRET_KEY = "aws_secret_access_key"``, ``ACCESS_KEY = "AWSAccessKeyId"``: the name of
+    a config key, not its value."""
     if not value.replace("-", "_").isidentifier():
         return False
     tokens = name_tokens(value)
-    return len(tokens) >= 3 and is_secret_name(value) and tokens[0] not in _PLACEHOLDER_FIRST
+    if len(tokens) < 3 or tokens[0] in _PLACEHOLDER_FIRST:
+        return False
+    return is_secret_name(value) or len(set(tokens) & set(name_tokens(name))) >= 2
 
 
 def _literal_quote(ctx, node: Optional[ast.expr]) -> str:
@@ -343,6 +351,9 @@ class HardcodedSecret(Rule):
                 note="dev settings: reported with information severity"),
         'import os as operating_system\nAWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG"\n',
         'os = None\nWEBHOOK_SECRET = "whsec_123"\n',
+        'STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\nMAPBOX_KEY = "pk9a8sd7f6a5s4d3f2a1"\n',
+        Example('class DevelopmentConfig:\n    SECRET_KEY = "dev"\n', path="app/config.py",
+                note="a development config class: information severity"),
     ]
     valid = [
         'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
@@ -362,6 +373,24 @@ class HardcodedSecret(Rule):
         Example('from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    secret_key: str = "dev"\n',
                 note="PR202 reports settings-class defaults"),
         'password = get_password()\n',
+        Example('QUERY_CANCEL_KEY = "cancel_query"\nformat_key = "DATE_INPUT_FORMATS"\ndeck_viz_key = "path"\n',
+                note="`*_KEY` constants holding dict keys (superset, django)"),
+        Example('set_password = \'ALTER USER %(user)s IDENTIFIED BY "%(password)s"\'\nreset_url_token = "set-password"\n',
+                note="names that describe an action on a secret (django)"),
+        Example('_DEFAULT_TOKEN = "_sa_default"\ndefault_metavalue_token = "NULL"\n', note="sentinels (sqlalchemy)"),
+        Example("ACCESS_KEY = 'aws_access_key_id'\nSECRET_KEY = 'AWS_SECRET_ACCESS_KEY'\n",
+                note="the names of settings, not their values (botocore)"),
+        Example('context_key_mapping = {"access_token": "password"}\nargs = dict(database="db", username="user", password="passwd")\n',
+                note="mappings between field names (superset, sqlalchemy)"),
+        Example('SCHEMAS = {"AWS::KMS::Key": "2b447c471bc70388"}\n', note="keys that are not setting names (cfn-lint)"),
+        Example('ACL_CREDENTIALS = "Access-Control-Allow-Credentials"\nresponse.headers["Access-Control-Allow-Credentials"] = "true"\n',
+                note="header names and boolean words (flask-cors, httpbin)"),
+        Example('PAGINATION = {"input_token": "marker"}\npad_token = "<pad>"\njsonnet_token = r\'[^\\W\\d]\\w*\'\n',
+                note="pagination, tokenizer and lexer tokens"),
+        Example("HIVE_SITE_KEY = '--hive-site'\nCHANGE_ME_SECRET_KEY = \"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET\"\n",
+                note="a CLI option; a sentinel the app compares against (superset)"),
+        Example('ENGINE_PARAMS = {"password": "Database password", "client_secret": "Azure AD application secret"}\n',
+                note="descriptions of parameters (superset)"),
     ]
     unsafe_fixed = {
         invalid[0]: 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
@@ -383,7 +412,7 @@ class HardcodedSecret(Rule):
             return
         confidence = secret_confidence(text)
         if confidence is Confidence.MEDIUM and (_value_names_itself(name, text) or mapping and _names_a_secret(text)
-                                                or _names_another_setting(text)):
+                                                or _names_another_setting(name, text)):
             return
         severity = _file_severity(ctx, self.severity)
         if severity is None or _in_enum(ctx):
@@ -929,8 +958,6 @@ class DebugDefaultTrue(Rule):
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return False
             if isinstance(parent, ast.If):
-                from prodready.core.engine import is_main_guard
-
                 if not is_main_guard(parent.test):
                     return True
         return False
@@ -1219,6 +1246,7 @@ class EnvBoolParse(Rule):
     valid = [
         'import os\nUSE_CACHE = os.getenv("USE_CACHE", "false").lower() in ("1", "true", "yes")\n',
         'import os\nN = int(os.getenv("WORKERS", "2"))\n',
+        Example("import os\nITERM = bool(os.environ.get('ITERM_PROFILE'))\n", note="a presence check (celery)"),
         Example('import os\nHAS_KEY = bool(os.getenv("API_KEY"))\nHAS_SENTRY = bool(os.environ.get("SENTRY_DSN"))\n',
                 note="presence checks of a value-holding variable are fine"),
         'value = {}\nX = bool(value.get("X"))\n',

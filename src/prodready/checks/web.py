@@ -1430,6 +1430,12 @@ class RawSqlString(Rule):
         scope = self._scope(ctx)
         name = node.targets[0].id
         value = node.value
+        if isinstance(value, ast.Constant):
+            scope[name] = "safe"
+            return
+        if not isinstance(value, _STRING_BUILDERS):
+            scope.pop(name, None)
+            return
         build = _SqlBuild(scope)
         how = build.risky(value)
         if how is not None:
@@ -1505,6 +1511,9 @@ class RawSqlString(Rule):
             return
         self.report(expr, f"Pass the values as query parameters (`execute(sql, params)`) instead of building the SQL "
                           f"with {how}: interpolated values allow SQL injection")
+
+
+_STRING_BUILDERS = (ast.JoinedStr, ast.BinOp, ast.Call, ast.Name, ast.IfExp, ast.Attribute)
 
 
 def _dynamic_source(expr: ast.AST, scope: dict) -> Optional[tuple]:

@@ -21,6 +21,7 @@ import prodready
 
 CACHE_DIR = ".prodready_cache"
 _FORMAT = 1
+PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 
 
 def _package_fingerprint() -> str:
@@ -85,6 +86,10 @@ class Cache:
     def save(self) -> None:
         """Write the cache atomically; a cache that cannot be written is silently skipped."""
         if not self.dirty:
+            try:
+                os.utime(self.file)  # in use: keep it from being pruned
+            except OSError:
+                pass
             return
         live = {p: e for p, e in self.entries.items() if os.path.exists(p)}
         try:
@@ -96,6 +101,7 @@ class Cache:
                 marker = self.folder / name
                 if not marker.exists():
                     marker.write_text(text, encoding="utf-8")
+            self._prune()
             fd, tmp = tempfile.mkstemp(prefix=".cache.", suffix=".tmp", dir=self.file.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -109,3 +115,37 @@ class Cache:
         except OSError:
             pass
         self.dirty = False
+
+    def _prune(self) -> None:
+        """Drop caches of other configurations not used for a month, and of other versions."""
+        import shutil
+        import time
+
+        cutoff = time.time() - PRUNE_AFTER_SECONDS
+        for version_dir in self.folder.iterdir():
+            if not version_dir.is_dir():
+                continue
+            if version_dir != self.file.parent:
+                if version_dir.stat().st_mtime < cutoff:
+                    shutil.rmtree(version_dir, ignore_errors=True)
+                continue
+            for other in version_dir.glob("*.json"):
+                if other != self.file and other.stat().st_mtime < cutoff:
+                    other.unlink()
+
+    def _prune(self) -> None:
+        """Drop caches of other configurations not used for a month, and of other versions."""
+        import shutil
+        import time
+
+        cutoff = time.time() - PRUNE_AFTER_SECONDS
+        for version_dir in self.folder.iterdir():
+            if not version_dir.is_dir():
+                continue
+            if version_dir != self.file.parent:
+                if version_dir.stat().st_mtime < cutoff:
+                    shutil.rmtree(version_dir, ignore_errors=True)
+                continue
+            for other in version_dir.glob("*.json"):
+                if other != self.file and other.stat().st_mtime < cutoff:
+                    other.unlink()

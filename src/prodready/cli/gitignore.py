@@ -10,7 +10,6 @@ walker never enters an ignored directory.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,9 +194,3 @@ class IgnoreTree:
                 return True
         return False
 
-
-def is_dir_entry(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False

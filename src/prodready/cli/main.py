@@ -106,8 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--fix", action="store_true", default=False, help="apply safe fixes (files are rewritten in place)")
     fixes.add_argument("--no-fix", dest="fix", action="store_false", help=argparse.SUPPRESS)
     fixes.add_argument("--unsafe-fixes", action="store_true", default=False,
-                       help="with --fix or --diff also apply unsafe fixes (they change behaviour on purpose); "
-                            "without them, show unsafe fixes as available")
+                       help="with --fix or --diff, apply unsafe fixes too (they change behaviour on purpose); "
+                            "alone, only mark unsafe fixes as available ([*]) in the report")
     fixes.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help=argparse.SUPPRESS)
     fixes.add_argument("--diff", action="store_true",
                        help="print a unified diff of what --fix would change and write nothing (exit 1 if it would change something)")
@@ -511,7 +511,7 @@ def run_rules(args, out: TextIO) -> int:
     if args.format == "json":
         data = [{"code": r.code, "name": r.name, "severity": r.severity.label, "fix": r.fix_availability,
                  "summary": r.summary, "url": rule_url(r)} for r in rules]
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps(data, indent=2, ensure_ascii=output._ascii_only(out)) + "\n")
         return 0
     rows = [(r.code, r.name, r.severity.label, r.fix_availability, r.summary) for r in rules]
     header = ("CODE", "NAME", "SEVERITY", "FIX", "SUMMARY")
@@ -606,6 +606,11 @@ def _dispatch(argv: Optional[Sequence[str]], out: TextIO, err: TextIO) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
+        try:  # a message must never fail on a console that cannot encode a character
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
     try:
         return _dispatch(argv, out, err)
     except SystemExit as exc:  # argparse: --help, --version, usage errors

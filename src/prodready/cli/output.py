@@ -187,8 +187,14 @@ def json_document(report: Report) -> dict:
     }
 
 
+def _ascii_only(out: TextIO) -> bool:
+    """Escape non-ASCII in JSON when the stream cannot encode it (a non-UTF-8 console)."""
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return not encoding.startswith("utf")
+
+
 def write_json(report: Report, out: TextIO) -> None:
-    out.write(json.dumps(json_document(report), indent=2, ensure_ascii=False) + "\n")
+    out.write(json.dumps(json_document(report), indent=2, ensure_ascii=_ascii_only(out)) + "\n")
 
 
 # -- sarif --------------------------------------------------------------------------------------
@@ -284,7 +290,7 @@ def sarif_document(report: Report) -> dict:
 
 
 def write_sarif(report: Report, out: TextIO) -> None:
-    out.write(json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n")
+    out.write(json.dumps(sarif_document(report), indent=2, ensure_ascii=_ascii_only(out)) + "\n")
 
 
 # -- github -------------------------------------------------------------------------------------

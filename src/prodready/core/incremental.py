@@ -537,7 +537,7 @@ class DocumentAnalyzer:
             for b in self.blocks if b.kind == ERROR and b.problem is not None
         ]
         if skip_file(text):
-            return DocumentAnalysis(source, [], [], problems)
+            return DocumentAnalysis(source, [], [], [])  # like analyze_source: not checked at all
         statements: list = []
         for b in self.blocks:
             statements.extend(b.module_stmts)

@@ -71,6 +71,10 @@ def print_call_arguments(
         return None
     if len(call.args) == 1 and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
         return segment(call.args[0])  # keep the user's literal exactly
+    if len(call.args) == 1 and style == "percent":
+        lazy = _percent_format_arguments(call.args[0], segment)
+        if lazy is not None:
+            return lazy
     # pieces: ("lit", text) or ("arg", source, conversion)
     pieces: list[tuple] = []
     for index, arg in enumerate(call.args):
@@ -83,7 +87,7 @@ def print_call_arguments(
                 if isinstance(part, ast.Constant):
                     pieces.append(("lit", part.value))
                 else:
-                    pieces.append(("arg", _expression_text(part.value, None), part.conversion))
+                    pieces.append(("arg", _expression_text(part.value), part.conversion))
         else:
             text = segment(arg)
             if isinstance(arg, ast.GeneratorExp) and not text.startswith("("):
@@ -96,6 +100,28 @@ def print_call_arguments(
     return ", ".join([string_literal(fmt), *(p[1] for p in args)])
 
 
+def _percent_format_arguments(arg: ast.expr, segment: Callable[[ast.AST], str]) -> Optional[str]:
+    """``print("x %s y %d" % (a, b))`` -> ``"x %s y %d", a, b`` (logging formats lazily).
+
+    Only for a literal tuple on the right: ``"%s" % t`` formats a tuple ``t`` differently
+    from ``logger.info("%s", t)``, and ``%(name)s`` needs a mapping.
+    """
+    if not (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod)):
+        return None
+    template, values = arg.left, arg.right
+    if not (isinstance(template, ast.Constant) and isinstance(template.value, str)) or "%(" in template.value:
+        return None
+    if not isinstance(values, ast.Tuple) or not values.elts or any(isinstance(e, ast.Starred) for e in values.elts):
+        return None
+    parts = [segment(template)]
+    for element in values.elts:
+        text = segment(element)
+        if isinstance(element, ast.GeneratorExp) and not text.startswith("("):
+            text = f"({text})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
 def _simple_fstring(node: ast.JoinedStr) -> bool:
     for part in node.values:
         if isinstance(part, ast.FormattedValue):
@@ -106,7 +132,7 @@ def _simple_fstring(node: ast.JoinedStr) -> bool:
     return True
 
 
-def _expression_text(node: ast.AST, _segment) -> str:
+def _expression_text(node: ast.AST) -> str:
     # Positions inside f-strings are unreliable before Python 3.12: unparse instead.
     text = ast.unparse(node)
     if isinstance(node, (ast.NamedExpr, ast.Lambda, ast.Yield, ast.YieldFrom, ast.GeneratorExp)) and not text.startswith("("):
