@@ -10,9 +10,8 @@ import pytest
 from prodready.api import check_text, fix_source
 from prodready.checks import get_rule
 from prodready.core.config import Config
-from prodready.core.engine import analyze_block, finalize, module_context
-from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Severity
+from prodready.core.incremental import DocumentAnalyzer
 from prodready.core.source import SourceFile
 from prodready.quickfixes.apply import apply_edits, resolve_fix
 
@@ -24,26 +23,19 @@ def _findings(code: str, text: str, path: str = "app/module.py", options=None):
     return [f for f in analysis.findings if f.code == code]
 
 
-def _blockwise(code: str, text: str, path: str = "app/module.py"):
-    """Analyse each top-level statement as its own block, like the language server."""
+def _blockwise(code: str, text: str, path: str = "app/module.py", class_split_lines: int = 300):
+    """Analyse the text block by block, as the language server does (large classes member by
+    member), and check the result equals the whole-file analysis."""
     rule = get_rule(code)
-    full = SourceFile(text, path)
-    tree = full.tree
-    module = module_context(tree.body)
-    file = FileInfo.for_path(path)
-    config = Config()
-    pending, facts = [], set()
-    for stmt in tree.body:
-        start = full.line_starts[(min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])) - 1]
-        end = full.node_range(stmt)[1]
-        block_text = text[start:end]
-        block = SourceFile(block_text, path)
-        block_tree = block.tree
-        result = analyze_block(block, block_tree.body, file, config, module, [rule])
-        assert not result.errors, result.errors
-        pending.extend(result.shifted(start))
-        facts |= result.facts
-    return finalize(full, pending, frozenset(facts), [rule], file, config)
+    analyzer = DocumentAnalyzer(path, Config(), [rule], class_split_lines=class_split_lines)
+    analysis = analyzer.update(text)
+    assert not analysis.errors, analysis.errors
+    assert analysis.stats["blocks"] >= len(SourceFile(text).tree.body)
+    whole = check_text(text, path, rules=[rule]).findings
+    assert [(f.code, f.start, f.end, f.message) for f in analysis.findings] == [
+        (f.code, f.start, f.end, f.message) for f in whole
+    ]
+    return analysis.findings
 
 
 # -- handler recognition ---------------------------------------------------------------------
@@ -113,9 +105,16 @@ def test_getter_name_does_not_shadow_module_names():
 
 
 def test_pool_message_for_dbapi_connections():
-    text = 'import psycopg2\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.get("/")\ndef h():\n    with psycopg2.connect("") as c, c.cursor() as cur:\n        pass\n    c.close()\n'
-    findings = _findings("PR502", text)
-    assert not findings or "pool" in findings[0].message
+    text = 'import psycopg2\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.get("/")\ndef h():\n    conn = psycopg2.connect("")\n    try:\n        return str(conn)\n    finally:\n        conn.close()\n'
+    [finding] = _findings("PR502", text)
+    assert "connection pool" in finding.message and not finding.fixes
+    assert not _findings("PR503", text)
+
+
+def test_leaked_dbapi_connection_in_a_handler_is_one_finding():
+    text = 'import psycopg2\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.get("/")\ndef h():\n    with psycopg2.connect("") as conn:\n        return str(conn.cursor().fetchone())\n'
+    assert not _findings("PR502", text)
+    assert len(_findings("PR503", text)) == 1
 
 
 def test_per_call_fix_in_block_mode():
@@ -247,3 +246,52 @@ def test_long_function_reported_on_its_name():
     [finding] = _findings("PR508", text, options={"max-function-statements": 5})
     assert text[finding.start:finding.end] == "handler"
     assert "8 statements" in finding.message
+
+
+# -- large classes analysed member by member (server) ------------------------------------------
+
+_FILLER = "".join(f"    def m{i}(self):\n        return {i}\n\n" for i in range(12))
+
+
+def test_singleton_in_a_class_split_into_members():
+    text = (
+        "class R:\n    _i = None\n\n    def __new__(cls):\n        if cls._i is None:\n            cls._i = super().__new__(cls)\n"
+        "        return cls._i\n\n" + _FILLER + "    def __init__(self):\n        self.items = {}\n"
+    )
+    [finding] = _blockwise("PR506", text, class_split_lines=10)
+    assert text[finding.start:finding.end] == "__init__"
+    assert DocumentAnalyzer("app/module.py", Config(), [get_rule("PR506")], class_split_lines=10).update(text).stats["blocks"] > 10
+
+
+def test_cascade_in_classes_split_into_members():
+    text = (
+        'from sqlalchemy import Column, ForeignKey, Integer\nfrom sqlalchemy.orm import declarative_base, relationship\n\nBase = declarative_base()\n\n\n'
+        'class User(Base):\n    __tablename__ = "users"\n    id = Column(Integer, primary_key=True)\n\n' + _FILLER +
+        '    posts = relationship("Post")\n\n\n'
+        'class Post(Base):\n    __tablename__ = "posts"\n\n' + _FILLER +
+        '    id = Column(Integer, primary_key=True)\n    user_id = Column(Integer, ForeignKey("users.id"), nullable=False)\n'
+    )
+    [finding] = _blockwise("PR507", text, class_split_lines=10)
+    assert text[finding.start:finding.end] == 'relationship("Post")'
+
+
+def test_per_call_fix_in_a_class_split_into_members():
+    text = (
+        'import spacy\nfrom rest_framework.views import APIView\n\n\n'
+        'class Entities(APIView):\n' + _FILLER +
+        '    def post(self, request):\n        nlp = spacy.load("en_core_web_sm")\n        return nlp\n'
+    )
+    [finding] = _blockwise("PR501", text, class_split_lines=10)
+    fixed = apply_edits(text, resolve_fix(finding.fixes[0], text).edits)
+    assert '@functools.lru_cache(maxsize=1)\ndef get_nlp():\n    return spacy.load("en_core_web_sm")\n\n\nclass Entities(APIView):' in fixed
+    assert "        nlp = get_nlp()\n" in fixed
+
+
+def test_leak_fix_in_a_class_split_into_members():
+    text = (
+        'import sqlite3\n\n\nclass Store:\n' + _FILLER +
+        '    def count(self, path):\n        conn = sqlite3.connect(path)\n        n = conn.execute("x").fetchone()\n        conn.close()\n        return n\n'
+    )
+    [finding] = _blockwise("PR503", text, class_split_lines=10)
+    fixed = apply_edits(text, resolve_fix(finding.fixes[0], text).edits)
+    assert fixed.endswith('        with contextlib.closing(sqlite3.connect(path)) as conn:\n            n = conn.execute("x").fetchone()\n        return n\n')

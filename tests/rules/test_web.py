@@ -142,6 +142,39 @@ class GithubHook(View):
     assert finding.severity is Severity.INFORMATION
 
 
+def test_class_webhook_decided_across_member_blocks():
+    text = """\
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StripeHook(View):
+    def post(self, request):
+        event = stripe.Webhook.construct_event(request.body, sig, SECRET)
+        return event
+
+@method_decorator(csrf_exempt, name="dispatch")
+class Upload(View):
+    def post(self, request):
+        return None
+"""
+    found = by_block(CsrfExempt, text)
+    assert [f.severity for f in found] == [Severity.INFORMATION, Severity.WARNING]
+    assert found == sorted(found, key=lambda f: f.start)
+
+
+def test_rules_do_not_prevent_member_splitting():
+    from prodready.checks import http, web
+    from prodready.core.rule import Rule
+
+    for module in (web, http):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
+                assert "ClassDef" not in value.handlers(), value.code
+                assert value.finish is Rule.finish, value.code
+
+
 def test_webhook_without_verification_is_a_warning():
     text = PLAIN_VIEW.replace("update_profile", "stripe_webhook")
     (finding,) = findings(CsrfExempt, text)
@@ -336,3 +369,36 @@ def f(cursor, name):
     cursor.execute(q, [name])
 """
     assert not findings(RawSqlString, text)
+
+
+def test_split_class_members_give_the_same_findings_as_the_whole_file():
+    from prodready.core.incremental import DocumentAnalyzer
+
+    filler = "".join(f"    def helper_{i}(self):\n        return {i}\n\n" for i in range(12))
+    text = f"""\
+import requests
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+@method_decorator(csrf_exempt, name="dispatch")
+class Hook(View):
+    def post(self, request):
+        self.session.post(URL, json={{}})
+        return verify_signature(request)
+
+{filler}
+    def __init__(self):
+        self.session = requests.Session()
+
+    def run(self, cursor, name):
+        cursor.execute(f"SELECT * FROM t WHERE name = '{{name}}'")
+"""
+    rules = [CsrfExempt, RequestNoTimeout, RawSqlString, SubprocessShell]
+    doc = DocumentAnalyzer("app/views.py", Config(), rules, class_split_lines=10)
+    split = doc.update(text)
+    assert any(b.kind == "member" for b in doc.blocks)
+    whole = check_text(text, "app/views.py", rules=rules)
+    key = lambda f: (f.code, f.start, f.end, f.severity, f.message)  # noqa: E731
+    assert sorted(map(key, split.findings)) == sorted(map(key, whole.findings))
+    assert {f.code for f in whole.findings} == {"PR401", "PR405", "PR408"}

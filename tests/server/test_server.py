@@ -243,3 +243,52 @@ async def test_binary_and_close(session_factory):
             text_document=types.TextDocumentIdentifier(uri=uri)))
         await s.wait_for(lambda: s.client.published[-1].uri == uri and len(s.client.published[-1].diagnostics) == 0,
                          "diagnostics cleared on close")
+
+
+async def test_config_watcher_and_refresh(session_factory, lsp):
+    """VS Code registers a pyproject watcher dynamically; a pull client with refresh support
+    gets workspace/diagnostic/refresh after a configuration change."""
+    from pytest_lsp import client_capabilities
+
+    s = session_factory()
+    if s.profile.startswith("neovim"):
+        caps = client_capabilities(s.profile)
+        caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+        s.client.capabilities = None
+        await s.client.initialize_session(types.InitializeParams(
+            capabilities=caps, root_uri=s.root.as_uri(), initialization_options={"debounce": 0}))
+        s.encoding = "utf-8"
+        uri = s.open("app/refresh.py", PR101_TEXT)
+        await s.diagnostics(uri, 1, until=lambda d: "PR101" in codes(d))
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"prodready": {"ignore": ["PR101"]}}))
+        await s.wait_for(lambda: s.client.diagnostic_refresh_count > 0, "a diagnostic refresh request")
+        diags = await s.diagnostics(uri, until=lambda d: "PR101" not in codes(d))
+        assert "PR101" not in codes(diags)
+    else:
+        await s.initialize()
+        registrations = await s.wait_for(lambda: s.client.registrations, "a capability registration")
+        (registration,) = registrations
+        assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+        assert "**/pyproject.toml" in globs
+
+
+def test_module_entry_point_runs():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "prodready.server", "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and "--debounce" in result.stdout
+
+
+async def test_pyproject_change_applies_without_a_watcher(session_factory, tmp_path):
+    s = session_factory()
+    await s.initialize()
+    uri = s.open("app/stamp.py", PR101_TEXT)
+    await s.diagnostics(uri, 1, until=lambda d: "PR101" in codes(d))
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["naive-utcnow"]\n')
+    version = s.change(uri, (3, 0), (3, 0), "y = 1\n")
+    diags = await s.diagnostics(uri, version, until=lambda d: "PR101" not in codes(d))
+    assert "PR101" not in codes(diags)

@@ -30,6 +30,10 @@ def _last_name(func: ast.AST) -> Optional[str]:
     return None
 
 
+def _no_socket_default(facts: frozenset) -> bool:
+    return ("PR405", "socket-default") not in facts
+
+
 def _insert_keyword_edit(source, call: ast.Call, text: str) -> tuple[int, str]:
     """Where and what to insert to add ``text`` (``timeout=30``) as the last argument of ``call``.
 
@@ -79,7 +83,8 @@ class RequestNoTimeout(Rule):
 
     Plain httpx calls are not reported: httpx has a 5-second default timeout. Calls that
     pass `**kwargs` are not reported (the timeout may be in them), nor sessions that mount
-    a transport adapter (`s.mount(...)`, the usual way to give a session a default timeout).
+    a transport adapter (`s.mount(...)`, the usual way to give a session a default timeout),
+    nor modules that set a process-wide `socket.setdefaulttimeout(...)`.
 
     ## Why is this bad?
     `requests` and `urllib` wait for the server indefinitely by default. One upstream
@@ -140,6 +145,8 @@ class RequestNoTimeout(Rule):
         Example("import requests\nr = requests.get(url)\n", path="tests/test_api.py", note="test code"),
         "import aiohttp\ntimeout = aiohttp.ClientTimeout(total=None, sock_read=30)\n",
         "import requests\nr = requests.Session().request(\"GET\", url, None, None, None, None, None, None, 10)\n",
+        Example("import socket\nfrom urllib.request import urlopen\nsocket.setdefaulttimeout(10)\nbody = urlopen(url).read()\n",
+                note="a process-wide socket timeout"),
     ]
     unsafe_fixed = {
         invalid[0]: "import requests\nr = requests.get(url, timeout=30)\n",
@@ -222,11 +229,20 @@ class RequestNoTimeout(Rule):
                              ("PR405", "session-attr", attr) in facts and mounted(facts))
         if display is None:
             return
+        if condition is None:
+            condition = _no_socket_default
+        else:
+            condition = (lambda facts, inner=condition: inner(facts) and _no_socket_default(facts))
         self._report_missing(node, display, ctx, condition)
 
     def leave_Call(self, node: ast.Call, ctx) -> None:
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "mount":
-            self.fact("mounted", ctx.source.segment(node.func.value))
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "mount":
+                self.fact("mounted", ctx.source.segment(func.value))
+            elif func.attr == "setdefaulttimeout" and node.args and not is_none(node.args[0]):
+                if ctx.resolve(func) == "socket.setdefaulttimeout":
+                    self.fact("socket-default")  # bounds urllib/requests sockets of the process
 
     @staticmethod
     def _not_mounted(receiver: str):

@@ -1437,13 +1437,6 @@ class UnboundedGlobalState(Rule):
 # ---------------------------------------------------------------------------------------------
 
 
-def _method(cls: ast.ClassDef, name: str):
-    for stmt in cls.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-            return stmt
-    return None
-
-
 def _first_param(func) -> Optional[str]:
     args = func.args.posonlyargs + func.args.args
     return args[0].arg if args else None
@@ -1572,26 +1565,36 @@ class SingletonReinit(Rule):
         Example('class Registry:\n    _instance = None\n\n    def __new__(cls):\n        if cls._instance is None:\n            cls._instance = super().__new__(cls)\n            cls._instance.items = {}\n        return cls._instance\n', note="state set once in __new__"),
     ]
 
-    def visit_ClassDef(self, node: ast.ClassDef, ctx) -> None:
-        new = _method(node, "__new__")
-        if new is None or ctx.file.is_test or not _caches_instance(new, node.name):
+    # Visits the methods, not the class: the server may analyse a large class member by
+    # member, so `__new__` records a fact and `__init__` is reported on that condition.
+    def visit_FunctionDef(self, node, ctx) -> None:
+        if node.name not in ("__new__", "__init__") or ctx.file.is_test:
             return
-        init = _method(node, "__init__")
-        if init is not None:
-            assignment = _init_reassigns(init)
-            if assignment is not None:
+        owner = ctx.parent
+        if not isinstance(owner, ast.ClassDef):
+            return
+        fact = (self.code, "singleton", owner.name)
+        if node.name == "__init__":
+            if _init_reassigns(node) is not None:
                 self.report(
-                    _def_name_range(ctx.source, init),
-                    f"Guard `{node.name}.__init__` with an `if self._initialized: return` check (or drop "
-                    f"`__new__` for a cached factory): it runs on every `{node.name}()` and resets the shared instance",
+                    _def_name_range(ctx.source, node),
+                    f"Guard `{owner.name}.__init__` with an `if self._initialized: return` check (or drop "
+                    f"`__new__` for a cached factory): it runs on every `{owner.name}()` and resets the shared instance",
+                    condition=lambda facts: fact in facts,
                 )
+            return
+        if not _caches_instance(node, owner.name):
+            return
+        self.fact("singleton", owner.name)
         uses_threads = any((value or "").startswith(("threading", "concurrent.futures")) for value in ctx.module.bindings.values())
-        if uses_threads and not _has_lock(new, ctx):
+        if uses_threads and not _has_lock(node, ctx):
             self.report(
-                _def_name_range(ctx.source, new),
-                f"Create the `{node.name}` instance under a `threading.Lock` in `__new__`: concurrent first "
+                _def_name_range(ctx.source, node),
+                f"Create the `{owner.name}` instance under a `threading.Lock` in `__new__`: concurrent first "
                 f"calls can build two instances",
             )
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1724,7 +1727,10 @@ class MissingCascadeDelete(Rule):
     `backref=`) without `cascade=` or `passive_deletes=`, whose child's foreign key column
     is NOT NULL (`nullable=False`, part of the primary key, or a non-`Optional`
     `Mapped[int] = mapped_column(ForeignKey(...))`) and has no `ondelete=`. The child model
-    is looked up in the same file.
+    is looked up in the same file. One-to-one relationships (`uselist=False`) fail the same
+    way and are reported too; many-to-many (`secondary=`), `viewonly=True` and
+    self-referential relationships are not. When the relationship names its
+    `foreign_keys=`/`primaryjoin=`, only those columns count.
 
     ## Why is this bad?
     With the default cascade (`save-update, merge`), deleting a parent makes SQLAlchemy
@@ -1792,33 +1798,34 @@ class MissingCascadeDelete(Rule):
         invalid[3]: invalid[3].replace('db.relationship("Book", backref="author")', 'db.relationship("Book", backref="author", cascade="all, delete-orphan")'),
     }
 
-    def visit_ClassDef(self, node: ast.ClassDef, ctx) -> None:
+    # Visits class-level assignments, not the class: the server may analyse a large class
+    # member by member, so tables, foreign keys and relationships meet through facts.
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        if len(node.targets) == 1:
+            self._member(node.targets[0], node.value, None, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx) -> None:
+        if node.value is not None:
+            self._member(node.target, node.value, node.annotation, ctx)
+
+    def _member(self, target, value, annotation, ctx) -> None:
+        cls = ctx.parent
+        if not isinstance(cls, ast.ClassDef) or not isinstance(target, ast.Name):
+            return
         if ctx.file.is_test or ctx.file.is_migration:
             return
-        table = None
-        for stmt in node.body:
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in stmt.targets):
-                table = string_value(stmt.value)
-        tables = {table} if table else {_snake(node.name), node.name.lower()}
-        for name in tables:
-            self.fact("table", node.name, name)
-        relationships = []
-        for stmt in node.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target, value, annotation = stmt.targets[0], stmt.value, None
-            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-                target, value, annotation = stmt.target, stmt.value, stmt.annotation
-            else:
-                continue
-            if not isinstance(value, ast.Call) or not isinstance(target, ast.Name):
-                continue
-            last = _last(ctx, value.func)
-            if last in {"Column", "mapped_column"}:
-                self._column(node, target.id, value, annotation, ctx)
-            elif last in {"relationship", "relation"}:
-                relationships.append((target.id, value, annotation))
-        for attr, call, annotation in relationships:
-            self._relationship(node, tables, attr, call, annotation, ctx)
+        if target.id == "__tablename__":
+            table = string_value(value)
+            if table:
+                self.fact("table", cls.name, table)
+            return
+        if not isinstance(value, ast.Call):
+            return
+        last = _last(ctx, value.func)
+        if last in {"Column", "mapped_column"}:
+            self._column(cls, target.id, value, annotation, ctx)
+        elif last in {"relationship", "relation"}:
+            self._relationship(cls, target.id, value, annotation, ctx)
 
     def _column(self, cls: ast.ClassDef, attr: str, call: ast.Call, annotation, ctx) -> None:
         fks = [a for a in call.args if isinstance(a, ast.Call) and _last(ctx, a.func) == "ForeignKey"]
@@ -1852,7 +1859,7 @@ class MissingCascadeDelete(Rule):
         if name_kw:
             self.fact("fk", cls.name, key, name_kw)
 
-    def _relationship(self, cls: ast.ClassDef, tables: set[str], attr: str, call: ast.Call, annotation, ctx) -> None:
+    def _relationship(self, cls: ast.ClassDef, attr: str, call: ast.Call, annotation, ctx) -> None:
         if has_star_kwargs(call):
             return
         if any(keyword(call, k) is not None for k in ("cascade", "passive_deletes", "secondary", "viewonly", "remote_side")):
@@ -1860,13 +1867,21 @@ class MissingCascadeDelete(Rule):
         target = _relationship_target(call, annotation)
         if not target or target == cls.name:
             return
+        own = cls.name
         owner = call.func.value.id if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) else None
         restrict = _columns_mentioned(keyword_value(call, "foreign_keys"), target)
         join = _columns_mentioned(keyword_value(call, "primaryjoin"), target)
         if restrict is None:
             restrict = join or None
-        own_keys = frozenset({*tables, "class:" + cls.name})
         code = self.code
+
+        def table_keys(facts: frozenset, name: str) -> set[str]:
+            """How foreign keys may name class ``name``'s table: its ``__tablename__``, or
+            Flask-SQLAlchemy's default (snake_case), and ``ForeignKey(Cls.id)``."""
+            keys = {f[3] for f in facts if len(f) == 4 and f[0] == code and f[1] == "table" and f[2] == name}
+            if not keys:
+                keys = {_snake(name), name.lower()}
+            return keys | {"class:" + name}
 
         def child_fk(facts: frozenset, child: str, keys, columns) -> bool:
             for fact in facts:
@@ -1885,7 +1900,7 @@ class MissingCascadeDelete(Rule):
             f'Add `cascade="all, delete-orphan"` (or `ondelete="CASCADE"` with `passive_deletes=True`) to '
             f"`{cls.name}.{attr}`: deleting a `{cls.name}` sets `{target}`'s NOT NULL foreign key to NULL and fails",
             fixes=[fix('Add `cascade="all, delete-orphan"`', _AddKeyword(end, last_end), safe=False)],
-            condition=lambda facts: child_fk(facts, target, own_keys, restrict),
+            condition=lambda facts: child_fk(facts, target, table_keys(facts, own), restrict),
         )
         # ``backref="children"`` on the many-to-one side creates the one-to-many side.
         backref = keyword_value(call, "backref")
@@ -1903,13 +1918,9 @@ class MissingCascadeDelete(Rule):
             if backref_name is None:
                 return
             backref_fix = _BackrefWithCascade(ctx.source.node_range(backref), owner)
-        own = cls.name
 
         def parent_fk(facts: frozenset) -> bool:
-            parent_keys = {"class:" + target} | {f[3] for f in facts if len(f) == 4 and f[0] == code and f[1] == "table" and f[2] == target}
-            if len(parent_keys) == 1:
-                parent_keys |= {_snake(target), target.lower()}
-            return child_fk(facts, own, parent_keys, restrict_own)
+            return child_fk(facts, own, table_keys(facts, target), restrict_own)
 
         restrict_own = _columns_mentioned(keyword_value(call, "foreign_keys"), own) or _columns_mentioned(keyword_value(call, "primaryjoin"), own) or None
         self.report(

@@ -75,25 +75,28 @@ CSRF_EXEMPT = "django.views.decorators.csrf.csrf_exempt"
 METHOD_DECORATOR = "django.utils.decorators.method_decorator"
 _VERIFY_EXACT = {"construct_event", "compare_digest", "is_valid_request", "verify_header", "validate_request"}
 _VERIFY_VERBS = ("verify", "validate", "check", "is_valid")
-_VERIFY_OBJECTS = ("signature", "webhook", "hmac", "sig")
+_VERIFY_OBJECTS = ("signature", "webhook", "hmac", "_sig")
+
+
+def _is_verify_name(last: str, call: ast.Call, resolve) -> bool:
+    """Is ``call`` (whose callee ends in ``last``) a webhook signature check?"""
+    lowered = last.lower()
+    if lowered in _VERIFY_EXACT:
+        return True
+    if any(v in lowered for v in _VERIFY_VERBS) and (any(o in lowered for o in _VERIFY_OBJECTS) or lowered.endswith("sig")):
+        return True
+    if lowered == "verify":
+        callee = resolve(call.func) or ""
+        return "Webhook()" in callee or "svix" in callee or "Signature" in callee
+    return False
 
 
 def _verifies_signature(node: ast.AST, resolve) -> bool:
     """Does the code under ``node`` check a webhook signature (Stripe, HMAC, svix, Slack...)?"""
     for child in ast.walk(node):
-        if not isinstance(child, ast.Call):
-            continue
-        last = _last_name(child.func)
-        if last is None:
-            continue
-        lowered = last.lower()
-        if lowered in _VERIFY_EXACT:
-            return True
-        if any(v in lowered for v in _VERIFY_VERBS) and any(o in lowered for o in _VERIFY_OBJECTS):
-            return True
-        if lowered == "verify":
-            callee = resolve(child.func) or ""
-            if "Webhook()" in callee or "svix" in callee or "Signature" in callee:
+        if isinstance(child, ast.Call):
+            last = _last_name(child.func)
+            if last is not None and _is_verify_name(last, child, resolve):
                 return True
     return False
 
@@ -209,43 +212,50 @@ class CsrfExempt(Rule):
                 return True
         return False
 
-    def _check_decorated(self, node, ctx, drf: bool) -> None:
-        if ctx.file.is_test:
-            return
-        for decorator in node.decorator_list:
-            if not self._decorator_exempts(decorator, ctx):
-                continue
-            if drf:
-                fixes = []
-                span = _line_span(ctx, decorator)
-                if span is not None:
-                    names = [n.id for n in ast.walk(decorator) if isinstance(n, ast.Name)]
-                    fixes.append(fix("Remove the redundant `csrf_exempt` decorator", _remove_builder(span, names)))
-                self.report(decorator, self._DRF, severity=Severity.INFORMATION, fixes=fixes, tags=("unnecessary",))
-            elif _verifies_signature(node, ctx.resolve):
-                self.report(decorator, self._WEBHOOK, severity=Severity.INFORMATION)
-            else:
-                self.report(decorator, self._PLAIN)
+    def _report_exempt(self, decorator: ast.expr, ctx, drf: bool, webhook) -> None:
+        """One exempting decorator; ``webhook`` is a bool or a condition on module facts."""
+        if drf:
+            fixes = []
+            span = _line_span(ctx, decorator)
+            if span is not None:
+                names = [n.id for n in ast.walk(decorator) if isinstance(n, ast.Name)]
+                fixes.append(fix("Remove the redundant `csrf_exempt` decorator", _remove_builder(span, names)))
+            self.report(decorator, self._DRF, severity=Severity.INFORMATION, fixes=fixes, tags=("unnecessary",))
+        elif webhook is True:
+            self.report(decorator, self._WEBHOOK, severity=Severity.INFORMATION)
+        elif webhook is False:
+            self.report(decorator, self._PLAIN)
+        else:  # decided by the whole class, whose members may be analysed as separate blocks
+            self.report(decorator, self._WEBHOOK, severity=Severity.INFORMATION, condition=webhook)
+            self.report(decorator, self._PLAIN, condition=lambda facts, verified=webhook: not verified(facts))
 
     def visit_FunctionDef(self, node, ctx) -> None:
-        if not node.decorator_list:
+        if not node.decorator_list or ctx.file.is_test:
+            return
+        exempting = [d for d in node.decorator_list if self._decorator_exempts(d, ctx)]
+        if not exempting:
             return
         drf = _is_api_view(node, ctx.resolve)
         owner = ctx.parent
         if not drf and isinstance(owner, ast.ClassDef):
             drf = any(is_drf_view_base(b) for b in ctx.class_bases(owner))
-        self._check_decorated(node, ctx, drf)
+        webhook = _verifies_signature(node, ctx.resolve)
+        for decorator in exempting:
+            self._report_exempt(decorator, ctx, drf, webhook)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_ClassDef(self, node, ctx) -> None:
-        if not node.decorator_list:
-            return
-        drf = any(is_drf_view_base(b) for b in ctx.class_bases(node))
-        self._check_decorated(node, ctx, drf)
-
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if len(node.args) != 1 or node.keywords or not self._is_csrf_exempt(node.func, ctx) or ctx.file.is_test:
+        last = _callee_last(node.func, ctx)
+        if last == "method_decorator":
+            self._class_decorator(node, ctx)
+            return
+        if ctx.classes and ctx.functions and last is not None and _is_verify_name(last, node, ctx.resolve):
+            self.fact("verifies", ctx.classes[-1].name)
+            return
+        if last != "csrf_exempt" or len(node.args) != 1 or node.keywords or ctx.file.is_test:
+            return
+        if not self._is_csrf_exempt(node.func, ctx):
             return
         arg = node.args[0]
         if self._wraps_drf_view(arg, ctx):
@@ -264,6 +274,17 @@ class CsrfExempt(Rule):
                         fixes=[fix("Remove the redundant `csrf_exempt(...)` wrapper", build)], tags=("unnecessary",))
         else:
             self.report(node.func, self._PLAIN)
+
+    def _class_decorator(self, node: ast.Call, ctx) -> None:
+        """``@method_decorator(csrf_exempt, name="dispatch")`` on a class."""
+        owner = ctx.parent
+        if not isinstance(owner, ast.ClassDef) or ctx.file.is_test:
+            return
+        if not any(d is node for d in owner.decorator_list) or not self._decorator_exempts(node, ctx):
+            return
+        drf = any(is_drf_view_base(b) for b in ctx.class_bases(owner))
+        name = owner.name
+        self._report_exempt(node, ctx, drf, lambda facts, name=name: ("PR401", "verifies", name) in facts)
 
     def _wraps_drf_view(self, arg: ast.expr, ctx) -> bool:
         """``csrf_exempt(Items.as_view(...))`` where ``Items`` is a DRF view of this file."""

@@ -43,7 +43,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -207,12 +207,15 @@ class ProdreadServer(LanguageServer):
         self.settings: dict[str, Any] = {}
         self.generation = 0  # bumped on every configuration change
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prodready-analysis")
+        # Fixes parse the file (and fix-all re-analyses it): their own thread, so a slow fix
+        # never delays diagnostics.
+        self.fix_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prodready-fixes")
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self.rules, problems = load_rules()
         self.rules_by_code = {rule.code: rule for rule in self.rules}
         self._startup_problems = problems
         self._config_lock = threading.Lock()
-        self._folder_configs: dict[str, Config] = {}  # folder -> pyproject config (analysis thread)
+        self._folder_configs: dict[str, tuple] = {}  # folder -> (stamp, pyproject config or None)
         self._last_good: dict[str, Config] = {}  # folder -> last good effective config
         self._settings_config: Optional[tuple] = None
         self._reported: set[str] = set()
@@ -305,12 +308,20 @@ class ProdreadServer(LanguageServer):
         return core
 
     def config_for(self, path: str) -> Config:
-        """Effective configuration of a document (analysis thread; never raises)."""
+        """Effective configuration of a document (analysis thread; never raises).
+
+        The pyproject configuration is cached per folder and re-read when a config file on the
+        way up changes (a few ``stat`` calls per analysis), so edits to pyproject.toml apply
+        even when the client has no file watcher.
+        """
         folder = str(Path(path).parent) if os.path.isabs(path) else os.getcwd()
+        stamp = _config_stamp(folder)
         with self._config_lock:
-            base = self._folder_configs.get(folder)
+            cached = self._folder_configs.get(folder)
             settings = self.settings
-        if base is None:
+        if cached is not None and cached[0] == stamp:
+            base = cached[1]
+        else:
             try:
                 base = Config.discover(Path(folder)) if os.path.isdir(folder) else Config()
             except ConfigError as exc:
@@ -319,9 +330,8 @@ class ProdreadServer(LanguageServer):
             except Exception as exc:  # noqa: BLE001
                 self.call_soon(self.warn_user, f"prodready: cannot read the configuration: {type(exc).__name__}: {exc}")
                 base = None
-            if base is not None:
-                with self._config_lock:
-                    self._folder_configs[folder] = base
+            with self._config_lock:
+                self._folder_configs[folder] = (stamp, base)
         if base is None:
             return self._last_good.get(folder, Config())
         try:
@@ -480,45 +490,88 @@ class ProdreadServer(LanguageServer):
         return self.is_current(doc) or doc.result_id is not None
 
     # -- code actions -------------------------------------------------------------------------
-    def fix_edit(self, doc: Document, finding: Finding, index: int) -> Optional[types.WorkspaceEdit]:
+    def snapshot(self, doc: Document) -> "Snapshot":
+        """What code actions work on: one analysed version's text, findings and configuration."""
+        config = doc.analyzer.config if doc.analyzer is not None else Config()
+        return Snapshot(doc.uri, doc.path, doc.version, doc.text, doc.source, list(doc.findings), config)
+
+    async def off_loop(self, fn, *args):
+        """Run slow work (fixes parse the file) on the analysis thread, not the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.fix_executor, fn, *args)
+
+    def fix_edit(self, snap: "Snapshot", finding: Finding, index: int) -> Optional[types.WorkspaceEdit]:
         if index >= len(finding.fixes):
             return None
-        config = doc.analyzer.config if doc.analyzer is not None else Config()
-        fix = resolve_fix(finding.fixes[index], doc.text, config.target_version)
+        try:
+            fix = resolve_fix(finding.fixes[index], snap.text, snap.config.target_version)
+        except Exception:  # noqa: BLE001 - a broken fix is not offered
+            logger.exception("fix of %s failed", finding.code)
+            return None
         if fix is None:
             return None
-        edits = convert.text_edits(doc.source, fix.edits, self.encoding)
-        return convert.workspace_edit(doc.uri, doc.version, edits, self.document_changes)
+        edits = convert.text_edits(snap.source, fix.edits, self.encoding)
+        return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
 
-    def ignore_edit(self, doc: Document, finding: Finding) -> Optional[types.WorkspaceEdit]:
-        start, end, replacement = ignore_comment_edit(doc.source, finding.code, finding.start)
+    def ignore_edit(self, snap: "Snapshot", finding: Finding) -> Optional[types.WorkspaceEdit]:
+        start, end, replacement = ignore_comment_edit(snap.source, finding.code, finding.start)
         if start == end and not replacement:
             return None
-        edits = convert.text_edits(doc.source, [Edit(start, end, replacement)], self.encoding)
-        return convert.workspace_edit(doc.uri, doc.version, edits, self.document_changes)
+        edits = convert.text_edits(snap.source, [Edit(start, end, replacement)], self.encoding)
+        return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
 
-    def fix_all_edit(self, doc: Document) -> Optional[types.WorkspaceEdit]:
-        text = doc.text
-        config = doc.analyzer.config if doc.analyzer is not None else self.config_for(doc.path)
-        first = [f for f in doc.findings]
+    def fix_all_edit(self, snap: "Snapshot") -> Optional[types.WorkspaceEdit]:
+        text = snap.text
 
         def analyze(current: str) -> list[Finding]:
             if current is text:
-                return first
-            return analyze_source(SourceFile(current, doc.path), config, self.rules).findings
+                return snap.findings
+            return analyze_source(SourceFile(current, snap.path), snap.config, self.rules).findings
 
-        run = fix_text(text, analyze, unsafe=False, target_version=config.target_version)
+        try:
+            run = fix_text(text, analyze, unsafe=False, target_version=snap.config.target_version)
+        except Exception:  # noqa: BLE001
+            logger.exception("fix-all failed")
+            return None
         if run.text == text:
             return None
-        edits = convert.text_edits(doc.source, convert.minimal_edits(text, run.text), self.encoding)
-        return convert.workspace_edit(doc.uri, doc.version, edits, self.document_changes)
+        edits = convert.text_edits(snap.source, convert.minimal_edits(text, run.text), self.encoding)
+        return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
 
-    def find(self, doc: Document, data: dict) -> Optional[Finding]:
+    def fix_edits(self, snap: "Snapshot", wanted: list[tuple[Finding, int]]) -> list[Optional[types.WorkspaceEdit]]:
+        return [self.fix_edit(snap, finding, index) for finding, index in wanted]
+
+    @staticmethod
+    def find(snap: "Snapshot", data: dict) -> Optional[Finding]:
         code, start, end = data.get("code"), data.get("start"), data.get("end")
-        for finding in doc.findings:
+        for finding in snap.findings:
             if finding.code == code and finding.start == start and finding.end == end:
                 return finding
         return None
+
+
+class Snapshot(NamedTuple):
+    uri: str
+    path: str
+    version: Optional[int]
+    text: str
+    source: SourceFile
+    findings: list
+    config: Config
+
+
+def _config_stamp(folder: str) -> tuple:
+    """(path, mtime, size) of every config file from ``folder`` up to the root."""
+    found = []
+    current = Path(folder)
+    for candidate in (current, *current.parents):
+        for name in CONFIG_FILES:
+            target = os.path.join(candidate, name)
+            try:
+                st = os.stat(target)
+            except OSError:
+                continue
+            found.append((target, st.st_mtime_ns, st.st_size))
+    return tuple(found)
 
 
 def _file_problem(text: str) -> Optional[tuple[str, str]]:
@@ -585,6 +638,7 @@ def create_server(debounce_ms: Optional[int] = None) -> ProdreadServer:
             if doc.timer is not None:
                 doc.timer.cancel()
         ls.executor.shutdown(wait=False, cancel_futures=True)
+        ls.fix_executor.shutdown(wait=False, cancel_futures=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ProdreadServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -647,20 +701,22 @@ def create_server(debounce_ms: Optional[int] = None) -> ProdreadServer:
         await ls.current(doc)
         if not ls.is_current(doc):
             return None
+        snap = ls.snapshot(doc)
         only = params.context.only
-        lo, hi = convert.offsets(doc.source, params.range, ls.encoding)
+        lo, hi = convert.offsets(snap.source, params.range, ls.encoding)
         diag_by_key = {}
         for d in doc.diagnostics:
             if isinstance(d.data, dict):
                 diag_by_key[(d.data.get("code"), d.data.get("start"), d.data.get("end"))] = d
         actions: list[types.CodeAction] = []
+        unresolved: list[tuple[types.CodeAction, Finding, int]] = []
         if _kind_wanted(types.CodeActionKind.QuickFix.value, only):
-            for finding in doc.findings:
+            for finding in snap.findings:
                 if not _overlaps(finding, lo, hi):
                     continue
                 diag = diag_by_key.get((finding.code, finding.start, finding.end))
                 diags = [diag] if diag is not None else None
-                base = {"uri": doc.uri, "version": doc.version, "code": finding.code,
+                base = {"uri": snap.uri, "version": snap.version, "code": finding.code,
                         "start": finding.start, "end": finding.end}
                 for index, offer in enumerate(finding.fixes):
                     action = types.CodeAction(
@@ -670,12 +726,10 @@ def create_server(debounce_ms: Optional[int] = None) -> ProdreadServer:
                         is_preferred=offer.applicability is Applicability.SAFE or None,
                         data={**base, "action": "fix", "index": index},
                     )
-                    if not ls.resolve_edit:
-                        action.edit = ls.fix_edit(doc, finding, index)
-                        if action.edit is None:
-                            continue
                     actions.append(action)
-                ignore = ls.ignore_edit(doc, finding)
+                    if not ls.resolve_edit:
+                        unresolved.append((action, finding, index))
+                ignore = ls.ignore_edit(snap, finding)
                 if ignore is not None:
                     actions.append(types.CodeAction(
                         title=f"Ignore {finding.code} for this line",
@@ -685,19 +739,26 @@ def create_server(debounce_ms: Optional[int] = None) -> ProdreadServer:
                         data={**base, "action": "ignore"},
                     ))
         requested_fix_all = only is not None and _kind_wanted(FIX_ALL_KIND, only)
-        if requested_fix_all or (only is None and any(_overlaps(f, lo, hi) and f.safe_fix for f in doc.findings)):
-            if any(f.safe_fix for f in doc.findings):
-                action = types.CodeAction(
-                    title="prodready: apply all safe fixes",
-                    kind=FIX_ALL_KIND,
-                    data={"uri": doc.uri, "version": doc.version, "action": "fixAll"},
-                )
-                if not ls.resolve_edit:
-                    action.edit = ls.fix_all_edit(doc)
-                    if action.edit is None:
-                        action = None
-                if action is not None:
-                    actions.append(action)
+        in_range = any(_overlaps(f, lo, hi) and f.safe_fix for f in snap.findings)
+        if (requested_fix_all or (only is None and in_range)) and any(f.safe_fix for f in snap.findings):
+            action = types.CodeAction(
+                title="prodready: apply all safe fixes",
+                kind=FIX_ALL_KIND,
+                data={"uri": snap.uri, "version": snap.version, "action": "fixAll"},
+            )
+            if not ls.resolve_edit:
+                action.edit = await ls.off_loop(ls.fix_all_edit, snap)
+            if ls.resolve_edit or action.edit is not None:
+                actions.append(action)
+        if unresolved:
+            # The client cannot resolve: compute the edits now (only for the range asked about).
+            edits = await ls.off_loop(ls.fix_edits, snap, [(f, i) for _a, f, i in unresolved])
+            failed = set()
+            for (action, _f, _i), edit in zip(unresolved, edits):
+                action.edit = edit
+                if edit is None:
+                    failed.add(id(action))
+            actions = [a for a in actions if id(a) not in failed]
         return actions or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
@@ -707,19 +768,20 @@ def create_server(debounce_ms: Optional[int] = None) -> ProdreadServer:
         if doc is None or action.edit is not None:
             return action
         await ls.current(doc)
-        if data.get("version") != doc.version:
+        if data.get("version") != doc.version or not ls.is_current(doc):
             return action  # the document changed since: nothing to apply safely
+        snap = ls.snapshot(doc)
         kind = data.get("action")
         if kind == "fixAll":
-            action.edit = ls.fix_all_edit(doc)
+            action.edit = await ls.off_loop(ls.fix_all_edit, snap)
             return action
-        finding = ls.find(doc, data)
+        finding = ls.find(snap, data)
         if finding is None:
             return action
         if kind == "fix":
-            action.edit = ls.fix_edit(doc, finding, int(data.get("index", 0)))
+            action.edit = await ls.off_loop(ls.fix_edit, snap, finding, int(data.get("index", 0)))
         elif kind == "ignore":
-            action.edit = ls.ignore_edit(doc, finding)
+            action.edit = ls.ignore_edit(snap, finding)
         return action
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
