@@ -98,6 +98,7 @@ def test_pr201_points_at_the_literal_and_says_what_to_do():
 def test_pr201_known_prefix_message():
     (finding,) = findings('STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n')
     assert "real credential" in finding.message and "revoke" in finding.message
+    assert "(`sk_live_…`)" in finding.message and "4eC39" not in finding.message  # never echo the secret
 
 
 def test_pr201_fix_is_unsafe_only():
@@ -238,3 +239,23 @@ def test_dev_config_class_lowers_pr201_to_information():
     text = 'class Config:\n    SECRET_KEY = "abc-prod"\nclass DevelopmentConfig(Config):\n    SECRET_KEY = "abc-dev"\n'
     found = findings(text, "app/config.py")
     assert [f.severity for f in found] == [Severity.ERROR, Severity.INFORMATION]
+
+
+# -- block-by-block analysis (the server) gives the same findings as the whole file ------------
+
+def _examples():
+    from prodready.core.rule import as_example
+
+    for rule in RULES:
+        for example in rule.invalid:
+            yield as_example(example)
+
+
+@pytest.mark.parametrize("example", list(_examples()), ids=lambda e: e.code[:40])
+def test_blocks_match_whole_file(example):
+    from prodready.core.incremental import DocumentAnalyzer
+
+    whole = check_text(example.code, example.path, rules=RULES).findings
+    analyzer = DocumentAnalyzer(example.path, rules=RULES, class_split_lines=1)
+    blocks = analyzer.update(example.code).findings
+    assert [(f.code, f.start, f.end, f.severity) for f in blocks] == [(f.code, f.start, f.end, f.severity) for f in whole]

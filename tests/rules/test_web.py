@@ -250,9 +250,11 @@ CORS(app, supports_credentials=True)
 
 # -- PR404 -------------------------------------------------------------------------------------
 def test_subprocess_severity_depends_on_the_command():
-    (variable,) = findings(SubprocessShell, 'import subprocess\nsubprocess.run(f"convert {path}", shell=True)\n')
+    (variable,) = findings(SubprocessShell, 'import subprocess\nsubprocess.run("convert " + path, shell=True)\n')
     assert variable.severity is Severity.ERROR
     assert "shell injection" in variable.message and not variable.fixes
+    (fstring,) = findings(SubprocessShell, 'import subprocess\nsubprocess.run(f"convert {path}", shell=True)\n')
+    assert fstring.severity is Severity.ERROR and fstring.fixes  # a simple f-string has an argv fix
     (literal,) = findings(SubprocessShell, 'import subprocess\nsubprocess.run("ls -l", shell=True)\n')
     assert literal.severity is Severity.WARNING
     assert literal.fixes and literal.safe_fix is None  # the argv fix is unsafe

@@ -44,7 +44,7 @@ _SECRET_KEY_QUALIFIERS = frozenset({
     "SECRET", "API", "PRIVATE", "SIGNING", "SIGN", "SIGNATURE", "ENCRYPTION", "ENCRYPT", "DECRYPTION",
     "CRYPTO", "CRYPT", "CIPHER", "ACCESS", "AUTH", "MASTER", "CLIENT", "APP", "APPLICATION", "LICENSE",
     "LICENCE", "SERVICE", "HMAC", "JWT", "FERNET", "AES", "RSA", "DEVELOPER", "SUBSCRIPTION", "CONSUMER",
-    "ADMIN", "WEBHOOK", "SECURITY", "PASSWORD", "SHARED", "PRESHARED", "PSK", "SSH", "GPG", "PGP", "TLS",
+    "ADMIN", "WEBHOOK", "SECURITY", "PASSWORD", "SHARED", "PRESHARED", "PSK", "GPG", "PGP", "TLS",
     "SSL", "SECRETS", "ACCOUNT", "SERVER", "RECAPTCHA", "CAPTCHA", "VAPID",
     "SIGNER", "HASHING", "SALT", "OTP", "TOTP", "MFA", "ENCRYPTED",
 })
@@ -220,7 +220,7 @@ def secret_confidence(value: Optional[str]) -> Confidence:
         return Confidence.NONE  # a sentinel / private key name: "_sa_default"
     if any(ch.isspace() for ch in stripped) and "\n" not in stripped and not _PLACEHOLDER.search(stripped):
         return Confidence.NONE  # prose: a label, help text or error message
-    if len(stripped) < 3 or stripped.startswith("-") or _REGEX_HINT.search(stripped):
+    if len(stripped) < 3 or stripped.startswith("-") or _REGEX_HINT.search(stripped) or _SPECIAL_TOKEN.match(stripped):
         return Confidence.NONE  # a one-letter code, a CLI option, a regular expression
     if _NAME_LIKE.match(stripped) or _HEADER_NAME.match(stripped) or _DOTTED_NAME.match(stripped):
         return Confidence.NONE  # the *name* of a setting, header or key: "AWS_SECRET_ACCESS_KEY"
@@ -230,6 +230,7 @@ def secret_confidence(value: Optional[str]) -> Confidence:
 
 
 _REGEX_HINT = re.compile(r"\\[wdsWDSb]|\[\^|\(\?|\.\*|\.\+|\$$")
+_SPECIAL_TOKEN = re.compile(r"^<[A-Za-z/|_]{1,8}>$")  # tokenizer/parser tokens: "<pad>", "<EOF>"
 _NAME_LIKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(X-[A-Za-z0-9-]+|[A-Z][a-z]+(-[A-Z][a-z0-9]*)+)$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z_]*([.:]+[A-Za-z_][A-Za-z_]*)+$")

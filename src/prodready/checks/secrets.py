@@ -15,7 +15,7 @@ from prodready.quickfixes.imports import ModuleImports, ensure_import, merge_ins
 
 from prodready.checks._helpers import argument, keyword, string_value
 from prodready.checks._secrets import (
-    Confidence, has_secret_prefix, is_probable_secret, is_secret_name, name_tokens, secret_confidence,
+    SECRET_PREFIXES, Confidence, has_secret_prefix, is_probable_secret, is_secret_name, name_tokens, secret_confidence,
     secret_name_strength,
 )
 
@@ -70,12 +70,12 @@ def env_lookup(call: ast.Call, ctx) -> Optional[Lookup]:
         kind = "decouple"
         default = argument(call, 1, "default")
         cast = _cast_name(argument(call, 2, "cast"), ctx)
-    elif callee in _ENV_INSTANCES or (isinstance(func, ast.Name) and func.id == "env" and callee.endswith(".env") and callee != "env"):
+    elif callee in _ENV_INSTANCES or (isinstance(func, ast.Name) and func.id == "env" and _imported_env_name(callee, ctx)):
         # ``env("X", cast, default)``; ``env`` imported from a base settings module counts too.
         kind = "environ"
         default = argument(call, 2, "default")
         cast = _cast_name(argument(call, 1, "cast"), ctx)
-    elif attr in _ENV_METHODS and (callee.startswith(_ENV_INSTANCES) or _imported_env(func.value, callee)):
+    elif attr in _ENV_METHODS and (callee.startswith(_ENV_INSTANCES) or _imported_env(func.value, callee, ctx)):
         kind = "environ"
         default = argument(call, 1, "default")
         cast = attr if attr not in ("get_value",) else _cast_name(keyword(call, "cast") and keyword(call, "cast").value, ctx)
@@ -89,9 +89,15 @@ def env_lookup(call: ast.Call, ctx) -> Optional[Lookup]:
     return Lookup(call, kind, string_value(name_node), name_node, default, cast)
 
 
-def _imported_env(value: ast.expr, callee: str) -> bool:
-    """``env.str(...)`` where ``env`` comes from another settings module (``from .base import env``)."""
-    return isinstance(value, ast.Name) and value.id == "env" and callee.count(".") >= 2 and callee.split(".")[-2] == "env"
+def _imported_env_name(resolved: str, ctx) -> bool:
+    """``env`` imported from another settings module (``from .base import env``), or left
+    unbound by ``from .base import *`` in a settings module."""
+    return resolved.endswith(".env") or resolved == "env" and ctx.file.is_settings
+
+
+def _imported_env(value: ast.expr, callee: str, ctx) -> bool:
+    """``env.str(...)`` on such an imported ``env``."""
+    return isinstance(value, ast.Name) and value.id == "env" and _imported_env_name(callee.rsplit(".", 1)[0], ctx)
 
 
 def _cast_name(node: Optional[ast.expr], ctx) -> Optional[str]:
@@ -383,9 +389,10 @@ class HardcodedSecret(Rule):
         Example('context_key_mapping = {"access_token": "password"}\nargs = dict(database="db", username="user", password="passwd")\n',
                 note="mappings between field names (superset, sqlalchemy)"),
         Example('SCHEMAS = {"AWS::KMS::Key": "2b447c471bc70388"}\n', note="keys that are not setting names (cfn-lint)"),
+        Example('DEFAULT_REMOTE_ACCESS = {"ec2SshKey": "eksKeypair"}\n', note="the name of a key pair (moto)"),
         Example('ACL_CREDENTIALS = "Access-Control-Allow-Credentials"\nresponse.headers["Access-Control-Allow-Credentials"] = "true"\n',
                 note="header names and boolean words (flask-cors, httpbin)"),
-        Example('PAGINATION = {"input_token": "marker"}\npad_token = "<pad>"\njsonnet_token = r\'[^\\W\\d]\\w*\'\n',
+        Example('PAGINATION = {"input_token": "marker"}\npad_token = "<pad>"\nproblematic_token = "<EOF>"\njsonnet_token = r\'[^\\W\\d]\\w*\'\n',
                 note="pagination, tokenizer and lexer tokens"),
         Example("HIVE_SITE_KEY = '--hive-site'\nCHANGE_ME_SECRET_KEY = \"CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET\"\n",
                 note="a CLI option; a sentinel the app compares against (superset)"),
@@ -418,7 +425,8 @@ class HardcodedSecret(Rule):
         if severity is None or _in_enum(ctx):
             return
         if confidence is Confidence.HIGH:
-            shown = text[:12] + ("…" if len(text) > 12 else "")
+            # Only the well-known prefix: messages end up in CI logs and SARIF reports.
+            shown = next(p for p in SECRET_PREFIXES if text.strip().startswith(p)) + "…"
             message = f"`{name}` holds what looks like a real credential (`{shown}`): revoke it and load it from the environment"
         else:
             message = f"Load `{name}` from the environment or a secret store instead of hardcoding it"
@@ -475,6 +483,7 @@ class HardcodedSecret(Rule):
 # -- PR202 ---------------------------------------------------------------------------------
 
 _PYDANTIC_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field", "pydantic_settings.Field"})
+_SECRET_TYPES = frozenset({"pydantic.SecretStr", "pydantic.types.SecretStr", "pydantic.SecretBytes", "pydantic.v1.SecretStr"})
 
 
 class HardcodedSecretDefault(Rule):
@@ -487,7 +496,7 @@ class HardcodedSecretDefault(Rule):
     ## What it does
     Finds environment lookups of a secret-like variable with a literal fallback:
     `os.getenv("SECRET_KEY", "dev")`, `os.environ.get(...)`, `os.environ.setdefault(...)`
-    (also with `getenv`/`environ` imported from `os`), django-environ
+    (also with `getenv`/`environ` imported from `os`, and `os.environ.get(...) or "dev"`), django-environ
     `env("SECRET_KEY", default="dev")` / `env.str(...)`, environs `env.str(...)`,
     python-decouple `config("SECRET_KEY", default="dev")`, and fields of pydantic-settings
     `BaseSettings` classes with a literal default (`secret_key: str = "dev"`).
@@ -543,6 +552,10 @@ class HardcodedSecretDefault(Rule):
                 note="dev settings: information severity"),
         'from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n    pass\nclass Settings(Base):\n    stripe_key: str = "sk_test_123"\n',
         'from decouple import config\nPASSWORD = config("DB_PASSWORD", "postgres")\n',
+        'import os\nSECRET_KEY = os.environ.get("SECRET_KEY") or "dev-secret"\n',
+        'from pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    db_password: SecretStr = SecretStr("postgres")\n',
+        Example('from .base import *  # noqa\nSECRET_KEY = env.str("DJANGO_SECRET_KEY", default="prod-fallback")\n',
+                path="config/settings/production.py", note="`env` from a star import of the base settings"),
     ]
     valid = [
         'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
@@ -558,6 +571,10 @@ class HardcodedSecretDefault(Rule):
         Example('import os\nSECRET_KEY = os.getenv("SECRET_KEY", "test")\n', path="tests/settings.py", note="tests are skipped"),
         'cache = {}\nSECRET_KEY = cache.get("SECRET_KEY", "x")\n',
         'import os\nSECRET_KEY = os.getenv("SECRET_KEY", default_key)\n',
+        'import os\nSECRET_KEY = os.environ.get("SECRET_KEY") or ""\n',
+        'import os\nTOKEN_TYPE = os.environ.get("TOKEN_TYPE") or "bearer"\n',
+        Example('SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="x-fallback")\n', path="app/jobs.py",
+                note="an unknown `env` outside settings modules"),
     ]
     unsafe_fixed = {
         invalid[0]: 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
@@ -572,6 +589,8 @@ class HardcodedSecretDefault(Rule):
         invalid[9]: 'from pydantic import Field\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    api_key: str = Field(..., description="API key")\n',
         invalid[10]: 'import os as o\nJWT_SECRET = o.environ["JWT_SECRET"]\n',
         invalid[13]: 'from decouple import config\nPASSWORD = config("DB_PASSWORD")\n',
+        invalid[14]: 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+        invalid[15]: 'from pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    db_password: SecretStr\n',
     }
 
     def _message(self, name: str, text: str) -> str:
@@ -603,6 +622,25 @@ class HardcodedSecretDefault(Rule):
             title = "Drop the fallback (the lookup raises when the variable is unset)"
         self.report(lookup.default, self._message(lookup.name, text), fixes=[fix(title, builder, safe=False)], severity=severity)
 
+    def visit_BoolOp(self, node: ast.BoolOp, ctx) -> None:
+        """``os.environ.get("SECRET_KEY") or "dev"``: the same fallback, spelled with ``or``."""
+        if not isinstance(node.op, ast.Or) or len(node.values) != 2:
+            return
+        first, literal = node.values
+        text = string_value(literal)
+        if text is None or not isinstance(first, ast.Call):
+            return
+        lookup = env_lookup(first, ctx)
+        if lookup is None or lookup.name is None or lookup.kind != "os" or not is_probable_secret(lookup.name, text):
+            return
+        severity = _file_severity(ctx, self.severity)
+        if severity is None:
+            return
+        builder = _EnvironReplace(ctx.source.node_range(node), lookup.name, _literal_quote(ctx, lookup.name_node))
+        self.report(literal, self._message(lookup.name, text),
+                    fixes=[fix(f'Use `os.environ["{lookup.name}"]` (fails fast when unset)', builder, safe=False)],
+                    severity=severity)
+
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx) -> None:
         value = node.value
         if value is None or not isinstance(node.target, ast.Name) or not secret_name_strength(node.target.id):
@@ -618,6 +656,10 @@ class HardcodedSecretDefault(Rule):
         elif isinstance(value, ast.Call) and ctx.call_name(value) in _PYDANTIC_FIELD:
             literal = argument(value, 0, "default")
             builder = _replace(ctx.source.node_range(literal), "...") if literal is not None else None
+        elif isinstance(value, ast.Call) and ctx.call_name(value) in _SECRET_TYPES and len(value.args) == 1:
+            literal = value.args[0]
+            ann_end = ctx.source.node_range(node.annotation)[1]
+            builder = _replace((ann_end, ctx.source.node_range(value)[1]), "")
         else:
             return
         text = string_value(literal)
@@ -643,11 +685,24 @@ _OFF_FOR = {
 _DEBUG_SERVERS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
 
 
+# ``SQL_DEBUG``, ``TEMPLATE_DEBUG``: debug output of one subsystem, not the app's debug mode.
+_SUBSYSTEM_DEBUG = frozenset({
+    "SQL", "SQLALCHEMY", "DB", "DATABASE", "TEMPLATE", "TEMPLATES", "TOOLBAR", "LOG", "LOGGING", "ASYNC",
+    "ASYNCIO", "JS", "CSS", "ASSETS", "CACHE", "CELERY", "QUERY", "QUERIES", "HTTP", "REQUESTS", "PROFILE",
+    "PROFILER", "GRAPHQL", "SSL", "SMTP", "MAIL", "EMAIL", "WEBPACK", "VITE", "COMPRESS", "PROPAGATE",
+    "ENGINEIO", "SOCKETIO", "GRPC", "TRACE", "TRACING", "METRICS", "JINJA", "JINJA2", "PDB", "IPDB",
+})
+
+
 def _is_debug_name(name: Optional[str]) -> bool:
     if not name:
         return False
     tokens = name_tokens(name)
-    return bool(tokens) and (tokens[-1] == "DEBUG" or tokens[-2:] == ("DEBUG", "MODE"))
+    if tokens[-2:] == ("DEBUG", "MODE"):
+        tokens = tokens[:-1]
+    if not tokens or tokens[-1] != "DEBUG":
+        return False
+    return len(tokens) == 1 or tokens[-2] not in _SUBSYSTEM_DEBUG
 
 
 def _strtobool(value: Any) -> Any:
@@ -819,7 +874,8 @@ class DebugDefaultTrue(Rule):
     docs = """
     ## What it does
     Finds debug mode that is on unless someone turns it off. Environment lookups of a
-    debug variable (`DEBUG`, `FLASK_DEBUG`, `DJANGO_DEBUG`, `DEBUG_MODE`...) are evaluated
+    debug variable (`DEBUG`, `FLASK_DEBUG`, `DJANGO_DEBUG`, `DEBUG_MODE`...; not subsystem
+    switches such as `SQL_DEBUG` or `TEMPLATE_DEBUG`) are evaluated
     with the variable unset: `os.getenv("DEBUG", "True") == "True"`,
     `os.environ.get("DEBUG", "1") == "1"`, `os.getenv("DEBUG", "true").lower() in ("1", "true")`,
     `int(os.getenv("DEBUG", "1"))`, `env.bool("DEBUG", default=True)`,
@@ -917,6 +973,8 @@ class DebugDefaultTrue(Rule):
         'import os\nDEBUG = os.environ.get("DEBUG", "false").lower() == "true"\n',
         'import os\nLOG_LEVEL = os.getenv("LOG_LEVEL", "DEBUG")\n',
         'import os\nflag = os.getenv("DEBUG", "1")\n',
+        Example('import os\nSQL_DEBUG = os.getenv("SQL_DEBUG", "1") == "1"\nTEMPLATE_DEBUG = os.getenv("TEMPLATE_DEBUG", "1") == "1"\n',
+                note="debug output of one subsystem is not debug mode"),
         'import subprocess\nsubprocess.run(["ls"])\n',
         'import logging\nlog = logging.getLogger()\nlog.debug = True\n',
     ]

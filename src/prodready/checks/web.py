@@ -529,7 +529,8 @@ class CorsAllowAll(Rule):
     Finds CORS configurations that let every website talk to the API as the logged-in user:
     - flask-cors `CORS(...)`/`@cross_origin(...)` with `supports_credentials=True` and
       origins `"*"` (or no `origins=` at all: flask-cors defaults to `"*"` and then reflects
-      the caller's origin);
+      the caller's origin; not when the module sets `CORS_ORIGINS` in the Flask config or
+      loads the config from elsewhere with `app.config.from_*`);
     - `CORSMiddleware` with `allow_origins=["*"]` and `allow_credentials=True` (Starlette
       then echoes the request's origin when cookies are sent);
     - Socket.IO `cors_allowed_origins="*"` (browsers send cookies on WebSocket connections,
@@ -585,6 +586,8 @@ class CorsAllowAll(Rule):
         Example("import os\nCORS_ALLOW_ALL_ORIGINS = os.getenv(\"CORS_ALLOW_ALL\", \"False\") == \"True\"\n", path="mysite/settings.py"),
         Example("from flask_cors import CORS\napp.config[\"CORS_ORIGINS\"] = os.environ[\"ORIGINS\"]\nCORS(app, supports_credentials=True)\n",
                 note="origins come from app.config"),
+        Example("from flask_cors import CORS\napp.config.from_prefixed_env()\nCORS(app, supports_credentials=True)\n",
+                note="the configuration (maybe CORS_ORIGINS) comes from outside"),
     ]
 
     _CREDENTIALS = ("List the trusted origins instead of allowing every origin with credentials: any website "
@@ -599,7 +602,13 @@ class CorsAllowAll(Rule):
                        "these production settings allow every origin")
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
-        if not node.keywords or _last_name(node.func) not in _CORS_NAMES or ctx.file.is_test or ctx.file.is_dev_config:
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == "config":
+            # app.config.from_object/from_pyfile/from_envvar/update(...) may set CORS_ORIGINS
+            if func.attr.startswith("from_") or any(k.arg == "CORS_ORIGINS" for k in node.keywords):
+                self.fact("origins-config")
+            return
+        if not node.keywords or _last_name(func) not in _CORS_NAMES or ctx.file.is_test or ctx.file.is_dev_config:
             return
         kind = cors_call_kind(node, ctx.names)
         if kind is None:
@@ -620,16 +629,13 @@ class CorsAllowAll(Rule):
         if not origins and kind == "flask-cors":
             self.report(node.func, self._DEFAULT, condition=lambda facts: ("PR403", "origins-config") not in facts)
 
-    def visit_Constant(self, node: ast.Constant, ctx) -> None:
-        if node.value == "CORS_ORIGINS":  # app.config["CORS_ORIGINS"] = ... feeds flask-cors
-            self.fact("origins-config")
-
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
         if len(node.targets) != 1:
             return
         target = node.targets[0]
-        if isinstance(target, ast.Name) and target.id == "CORS_ORIGINS":
-            self.fact("origins-config")  # a Flask config class/module feeding flask-cors
+        if isinstance(target, ast.Name) and target.id == "CORS_ORIGINS" or isinstance(target, ast.Subscript) and (
+                isinstance(target.slice, ast.Constant) and target.slice.value == "CORS_ORIGINS"):
+            self.fact("origins-config")  # a Flask config (class, module or app.config[...]) feeding flask-cors
         if ctx.functions or ctx.classes or not (isinstance(target, ast.Name) and target.id in CORS_ALLOW_ALL_SETTINGS):
             return
         if not ctx.file.is_production_settings or _in_debug_branch(ctx):
@@ -708,21 +714,69 @@ def _is_literal_command(expr: ast.AST, locals_: dict, depth: int = 0) -> bool:
     return False
 
 
-def _argv(text: str) -> Optional[list[str]]:
-    """Tokens of a shell command that means the same without a shell, or None."""
+def _command_template(command: ast.AST, source) -> Optional[tuple[str, dict[str, str]]]:
+    """(text, {placeholder: expression source}) for a literal or an f-string command.
+
+    Each ``{expr}`` of an f-string becomes an alphanumeric placeholder so that the text can
+    be split like the shell would; conversions and format specs are not handled.
+    """
+    text = _constant_text(command)
+    if text is not None:
+        return text, {}
+    if not isinstance(command, ast.JoinedStr):
+        return None
+    pieces: list[str] = []
+    holes: dict[str, str] = {}
+    for value in command.values:
+        if isinstance(value, ast.Constant):
+            pieces.append(str(value.value))
+            continue
+        if not isinstance(value, ast.FormattedValue) or value.conversion != -1 or value.format_spec is not None:
+            return None
+        expr = source.segment(value.value)
+        if "\n" in expr or "\\" in expr:
+            return None
+        key = f"PRODREADYARG{len(holes)}X"
+        holes[key] = expr
+        pieces.append(key)
+    return "".join(pieces), holes
+
+
+def _argv(text: str, holes: Optional[dict[str, str]] = None) -> Optional[list[str]]:
+    """Tokens of a shell command that means the same without a shell, as Python source, or None.
+
+    A placeholder that is a whole token becomes ``str(expr)``; one inside a token becomes an
+    f-string token (``f"--out={path}"``), so each value stays exactly one argument.
+    """
+    holes = holes or {}
     if not text.strip() or any(c in _SHELL_META for c in text):
         return None
     try:
         tokens = shlex.split(text)
     except ValueError:
         return None
-    if not tokens or "=" in tokens[0] or tokens[0] in _SHELL_BUILTINS:
+    if not tokens or "=" in tokens[0] or tokens[0] in _SHELL_BUILTINS or tokens[0] in holes:
         return None
+    if sum(token.count(key) for token in tokens for key in holes) != len(holes):
+        return None  # a placeholder vanished or was duplicated (should not happen)
     rendered = []
     for token in tokens:
         if not token.isprintable():
             return None
-        if '"' not in token:
+        if token in holes:
+            rendered.append(f"str({holes[token]})")
+            continue
+        inside = [key for key in holes if key in token]
+        if inside:
+            body = token.replace("{", "{{").replace("}", "}}")
+            for key in inside:
+                body = body.replace(key, "{" + holes[key] + "}")
+            exprs = "".join(holes[key] for key in inside)
+            quote = '"' if '"' not in token and '"' not in exprs else "'" if "'" not in token and "'" not in exprs else None
+            if quote is None:
+                return None
+            rendered.append(f"f{quote}{body}{quote}")
+        elif '"' not in token:
             rendered.append(f'"{token}"')
         elif "'" not in token:
             rendered.append(f"'{token}'")
@@ -783,11 +837,13 @@ class SubprocessShell(Rule):
     ```
 
     ## Fix safety
-    Offered only for a literal command (or an f-string without placeholders) that contains
-    no shell syntax: no `|&;<>$`, backticks, globs (`*?[]`), `~`, braces, `#`, `%`,
-    backslashes, leading `VAR=value` assignments or shell builtins (`cd`, `export`...).
-    The string is split with `shlex.split` into an argument list and `shell=True` is
-    removed; `os.system("...")` used as a statement becomes `subprocess.run([...])` (adding
+    Offered only for a literal command, or a simple f-string, that contains no shell
+    syntax: no `|&;<>$`, backticks, globs (`*?[]`), `~`, braces, `#`, `%`, backslashes,
+    leading `VAR=value` assignments or shell builtins (`cd`, `export`, `echo`...). The
+    string is split with `shlex.split` into an argument list and `shell=True` is removed;
+    each f-string placeholder stays exactly one argument (`f"convert {src} out.png"` becomes
+    `["convert", str(src), "out.png"]`, `f"--out={dst}"` stays an f-string argument), which
+    is the point of the fix: a value with spaces or `;` is no longer split or run; `os.system("...")` used as a statement becomes `subprocess.run([...])` (adding
     `import subprocess`); `asyncio.create_subprocess_shell("...")` becomes
     `create_subprocess_exec(...)`. The fix is **unsafe** because behaviour differs in edge
     cases: a missing program raises `FileNotFoundError` instead of returning exit status
@@ -828,6 +884,7 @@ class SubprocessShell(Rule):
         "class Runner:\n    def run(self, cmd, shell=True):\n        return cmd\nRunner().run(\"x\", shell=True)\n",
     ]
     unsafe_fixed = {
+        invalid[0]: "import subprocess\nsubprocess.run([\"convert\", str(path), \"out.png\"])\n",
         invalid[7]: "import subprocess\nsubprocess.run([\"ls\", \"-l\", \"/tmp\"], check=True)\n",
         invalid[8]: "import subprocess\nsubprocess.run(\n    [\"git\", \"status\", \"--short\"],\n    check=True,\n)\n",
         invalid[9]: "import os\nimport subprocess\nsubprocess.run([\"clear\"])\n",
@@ -876,8 +933,8 @@ class SubprocessShell(Rule):
             message = f"{what}: a shell command built from variables allows shell injection"
             severity = Severity.ERROR
         fixes = []
-        text = _constant_text(command) if command is not None else None
-        argv = _argv(text) if text is not None else None
+        template = _command_template(command, ctx.source) if command is not None else None
+        argv = _argv(*template) if template is not None else None
         if argv is not None and (command is node.args[0] if node.args else False):
             offer = self._fix(node, ctx, callee, command, shell_kw, argv)
             if offer is not None:
@@ -1126,7 +1183,7 @@ class _SqlBuild:
         statements that cannot take parameters at all (DDL, ``SET``, ``PRAGMA``...) are
         skipped.
         """
-        built = _template(expr)
+        built = _template(expr, self.locals)
         if built is None:
             return None
         how, parts = built
@@ -1146,14 +1203,18 @@ class _SqlBuild:
         return None
 
 
-def _template(expr: ast.AST) -> Optional[tuple[str, list]]:
-    """(how, parts): the SQL text split into literal strings and holes (expr, is_numeric)."""
+def _template(expr: ast.AST, scope: Optional[dict] = None) -> Optional[tuple[str, list]]:
+    """(how, parts): the SQL text split into literal strings and holes (expr, is_numeric).
+
+    ``scope`` supplies the text of local names bound to string literals
+    (``q = "... %s"; execute(q % x)``).
+    """
     if isinstance(expr, ast.JoinedStr):
         if not any(isinstance(v, ast.FormattedValue) for v in expr.values):
             return None
         return "an f-string", _fstring_parts(expr)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
-        template = _constant_text(expr.left)
+        template = _local_text(expr.left, scope)
         if template is None:
             return None
         return "`%` formatting", _percent_parts(template, expr.right)
@@ -1172,12 +1233,20 @@ def _template(expr: ast.AST) -> Optional[tuple[str, list]]:
                 parts.append((part, False))
         return ("string concatenation", parts) if has_text else None
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
-        template = _constant_text(expr.func.value)
+        template = _local_text(expr.func.value, scope)
         if template is None:
             return None
         parts = _format_parts(template, expr)
         return ("`.format()`", parts) if parts is not None else None
     return None
+
+
+def _local_text(expr: ast.AST, scope: Optional[dict]) -> Optional[str]:
+    """The text of a string literal, or of a local name last bound to one."""
+    text = _constant_text(expr)
+    if text is None and scope and isinstance(expr, ast.Name):
+        text = scope.get(("text", expr.id))
+    return text
 
 
 def _fstring_parts(expr: ast.JoinedStr) -> list:
@@ -1401,6 +1470,7 @@ class RawSqlString(Rule):
         "def find(cursor, name):\n    where = f\"name = '{name}'\"\n    cursor.execute(\"SELECT * FROM t WHERE \" + where)\n",
         "def find(cursor, ids):\n    cursor.execute(\"SELECT * FROM t WHERE id IN (%s)\" % \",\".join(ids))\n",
         "def find(cursor, n):\n    cursor.execute(\"SELECT * FROM t LIMIT {}\".format(n))\n",
+        "def find(cursor, email):\n    query = \"SELECT * FROM users WHERE email = '%s'\"\n    cursor.execute(query % email)\n",
     ]
     valid = [
         "def find(cursor, email):\n    cursor.execute(\"SELECT * FROM users WHERE email = %s\", [email])\n",
@@ -1453,7 +1523,12 @@ class RawSqlString(Rule):
         value = node.value
         if isinstance(value, ast.Constant):
             scope[name] = "safe"
+            if isinstance(value.value, str):
+                scope[("text", name)] = value.value
+            else:
+                scope.pop(("text", name), None)
             return
+        scope.pop(("text", name), None)
         if not isinstance(value, _STRING_BUILDERS):
             scope.pop(name, None)
             return
@@ -1475,6 +1550,7 @@ class RawSqlString(Rule):
             return
         scope = self._scope(ctx)
         name = node.target.id
+        scope.pop(("text", name), None)
         current = scope.get(name)
         build = _SqlBuild(scope)
         how = build.risky(node.value)
@@ -1521,14 +1597,14 @@ class RawSqlString(Rule):
         how = _SqlBuild(scope).risky(target)
         if how is not None:
             expr = target
-            if not _SQL_WORDS.search(_literal_parts(expr)):
+            if not _SQL_WORDS.search(_literal_parts(expr, scope)):
                 return
         else:
             source = _dynamic_source(target, scope)
             if source is None:
                 return
             expr, how = source  # a fragment built earlier in this function reaches the query
-        if sink == "raw" and not _SELECT.search(_literal_parts(target) + " " + _literal_parts(expr)):
+        if sink == "raw" and not _SELECT.search(_literal_parts(target, scope) + " " + _literal_parts(expr, scope)):
             return
         self.report(expr, f"Pass the values as query parameters (`execute(sql, params)`) instead of building the SQL "
                           f"with {how}: interpolated values allow SQL injection")
@@ -1542,7 +1618,7 @@ def _dynamic_source(expr: ast.AST, scope: dict) -> Optional[tuple]:
     if isinstance(expr, ast.Name):
         value = scope.get(expr.id)
         return value if isinstance(value, tuple) else None
-    built = _template(expr)
+    built = _template(expr, scope)
     if built is None:
         return None
     for part in built[1]:
@@ -1553,7 +1629,7 @@ def _dynamic_source(expr: ast.AST, scope: dict) -> Optional[tuple]:
     return None
 
 
-def _literal_parts(expr: ast.AST) -> str:
+def _literal_parts(expr: ast.AST, scope: Optional[dict] = None) -> str:
     """The constant text of a string-building expression (to see that it is SQL)."""
     out: list[str] = []
     stack = [expr]
@@ -1561,6 +1637,8 @@ def _literal_parts(expr: ast.AST) -> str:
         node = stack.pop()
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             out.append(node.value)
+        elif isinstance(node, ast.Name) and scope and ("text", node.id) in scope:
+            out.append(scope[("text", node.id)])
         elif isinstance(node, ast.JoinedStr):
             stack.extend(v for v in node.values if isinstance(v, ast.Constant))
         elif isinstance(node, ast.BinOp):

@@ -49,6 +49,8 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder, get_capability
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 import prodready
 from prodready.core.config import Config, ConfigError
@@ -196,9 +198,24 @@ class Document:
 
 
 # -- the server ------------------------------------------------------------------------------------
+class ProdreadProtocol(LanguageServerProtocol):
+    """pygls's protocol, except that pygls's own copy of a document is not kept up to date.
+
+    The server keeps each document's text itself (`Document`, changes applied through
+    `SourceFile` in the negotiated encoding): pygls's copy would cost another O(file) line
+    split and rewrite per keystroke, and it splits lines on form feeds and other characters
+    LSP does not count as line breaks.
+    """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield user_handler, (params,), None
+
+
 class ProdreadServer(LanguageServer):
     def __init__(self, debounce_ms: Optional[int] = None) -> None:
-        super().__init__("prodready", prodready.__version__)
+        super().__init__("prodready", prodready.__version__, protocol_cls=ProdreadProtocol)
         self.documents: dict[str, Document] = {}
         self.cli_debounce = debounce_ms
         self.debounce_ms = DEFAULT_DEBOUNCE_MS if debounce_ms is None else debounce_ms
@@ -226,6 +243,7 @@ class ProdreadServer(LanguageServer):
         self.markdown = True
         self.tag_support: frozenset = frozenset()
         self.config_support = False
+        self.watch_dynamic = False
 
     # -- messages ---------------------------------------------------------------------------
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
@@ -404,6 +422,15 @@ class ProdreadServer(LanguageServer):
             doc.analyzer = None
             self.call_soon(self.log, f"prodready: analysing {doc.uri} failed: {type(exc).__name__}: {exc}",
                            types.MessageType.Error)
+            self.call_soon(self._release, doc)
+
+    @staticmethod
+    def _release(doc: Document) -> None:
+        """Wake requests waiting for an analysis that failed (they answer with what there is)."""
+        waiters, doc.waiters = doc.waiters, []
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
 
     def _analyse(self, doc: Document, text: str, changes, version):
         problem = _file_problem(text)
