@@ -143,7 +143,9 @@ def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path, pytho
     settings = {"severity": {"PR201": "hint"}}
     client = StdioClient(
         # -s: no user site-packages; the interpreter's own site-packages stay, as for a user.
-        [python, "-s", str(unpacked / "bundled" / "tool" / "server.py")],
+        # `--stdio`, as LSP clients habitually add (vscode-languageclient with
+        # TransportKind.stdio), must not stop the server from starting.
+        [python, "-s", str(unpacked / "bundled" / "tool" / "server.py"), "--stdio"],
         configuration={"prodready": settings},
         cwd=project,
         env=env,

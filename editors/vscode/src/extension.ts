@@ -13,7 +13,6 @@ import {
     RevealOutputChannelOn,
     ServerOptions,
     State,
-    TransportKind,
 } from 'vscode-languageclient/node';
 import { onDidChangeInterpreter, selectedInterpreter } from './python';
 import { LAUNCH_SETTINGS, SECTION, isEnabled, launchSettings, serverSettings } from './settings';
@@ -152,10 +151,11 @@ async function startServer(): Promise<void> {
     }
     log.info(`Starting the server: ${command.description}`);
     log.info(`Command: ${[command.command, ...command.args].join(' ')}`);
+    // No `transport`: with TransportKind.stdio vscode-languageclient appends `--stdio` to the
+    // arguments; left out, it still talks over stdio and passes the arguments unchanged.
     const executable: Executable = {
         command: command.command,
         args: command.args,
-        transport: TransportKind.stdio,
         options: {
             cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? extensionRoot,
             env: command.env,
@@ -180,6 +180,8 @@ async function startServer(): Promise<void> {
         client = undefined;
         updateStatus('error');
         log.error(`The server failed to start: ${String(error)}`);
+        // Stop the client's own restart attempts; prodready.restart starts again.
+        void newClient.dispose(2000).catch(() => undefined);
         const choice = await vscode.window.showErrorMessage(
             'prodready: the server failed to start. See the output channel for its log.',
             'Show Logs',

@@ -298,20 +298,30 @@ class HardcodedSecret(Rule):
     `{"PASSWORD": "..."}` (Django's `DATABASES`).
 
     Secret-like names end in `SECRET`, `TOKEN`, `PASSWORD`/`PASSWD`/`PASSPHRASE`,
-    `CREDENTIAL(S)`, or `KEY` with a qualifier (`API_KEY`, `SECRET_KEY`, `STRIPE_KEY`; not
-    `SORT_KEY`, `CACHE_KEY`, `PUBLIC_KEY`, and not a bare `key`); `PWD`/`PASS` count with a
-    qualifier (`DB_PASS`). Names that *describe* a secret are not secret-like: `*_TYPE`,
-    `*_HEADER`, `*_NAME`, `*_FIELD`, `*_URL`, `*_PATH`, `*_FILE`, `*_PREFIX`, `*_LENGTH`,
-    `*_ALGORITHM`, `*_EXPIRY`, `*_LIFETIME`, `*_ID` (`TOKEN_TYPE = "bearer"` is fine).
-    Values that start like real credentials (`django-insecure-`, `sk_live_`, `sk_test_`,
-    `rk_`, `whsec_`, `sk-`, `ghp_`, `AKIA`...) are reported as such. Placeholders like
-    `"changeme"` are still findings: they end up deployed.
+    `CREDENTIAL(S)`, or `KEY` after a secret qualifier (`API_KEY`, `SECRET_KEY`,
+    `SIGNING_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`...); `PWD`/`PASS` count with a qualifier
+    (`DB_PASS`). Other `<X>_KEY` names (`STRIPE_KEY`, but also `QUERY_CANCEL_KEY`, which
+    holds a dict key) are reported only when the value looks like a real credential or a
+    generated token; `SORT_KEY`, `CACHE_KEY`, `PUBLIC_KEY` and a bare `key` never are.
+    Names that *describe* a secret are not secret-like: `*_TYPE`, `*_HEADER`, `*_NAME`,
+    `*_FIELD`, `*_URL`, `*_PATH`, `*_FILE`, `*_PREFIX`, `*_LENGTH`, `*_ALGORITHM`,
+    `*_EXPIRY`, `*_LIFETIME`, `*_ID` (`TOKEN_TYPE = "bearer"` is fine), nor are actions
+    (`set_password`, `reset_password`), pagination/parser tokens (`next_token`,
+    `pad_token`) and CSRF tokens. Values that start like real credentials
+    (`django-insecure-`, `sk_live_`, `sk_test_`, `rk_`, `whsec_`, `sk-`, `ghp_`, `AKIA`...)
+    are reported as such (the message shows only the prefix, never the secret).
+    Placeholders like `"changeme"` or `"<your api key>"` are still findings: they end up
+    deployed.
 
-    Not reported: tests; `""`; values that are interpolations (`"${SECRET}"`) or prose (an
-    error message under a secret-like key); constants that name themselves
-    (`PASSWORD = "password"` in an enum of field names); members of `Enum`/`Choices`
-    classes; fields of pydantic `BaseSettings` classes (PR202 reports those). In dev/test
-    settings modules (`settings/dev.py`, `local.py`) the severity is information.
+    Not reported: tests; `""`; values that are not secrets but names or text: interpolations
+    (`"${SECRET}"`), prose (a label or error message under a secret-like key), boolean
+    words, regular expressions, header names, CLI options, `_sentinels`, the names of other
+    settings (`SECRET_KEY = "AWS_SECRET_ACCESS_KEY"`), field-name mappings
+    (`{"access_token": "password"}`), constants that name themselves
+    (`PASSWORD = "password"`); members of `Enum`/`Choices` classes; fields of pydantic
+    `BaseSettings` classes (PR202 reports those). In dev/test settings modules
+    (`settings/dev.py`, `local.py`) and `DevelopmentConfig`/`TestingConfig` classes the
+    severity is information.
 
     ## Why is this bad?
     A secret in source code is shared with everyone who can read the repository, its forks,

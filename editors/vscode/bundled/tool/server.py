@@ -74,8 +74,10 @@ def main() -> int:
             strategy,
         )
     )
-    # Same as `python -m prodready server ARGS`.
-    sys.argv = ["prodready", "server", *sys.argv[1:]]
+    # Same as `python -m prodready server ARGS`. stdio is the only transport: a `--stdio`
+    # that an LSP client adds by habit is dropped rather than rejected.
+    args = [arg for arg in sys.argv[1:] if arg != "--stdio"]
+    sys.argv = ["prodready", "server", *args]
     runpy.run_module("prodready", run_name="__main__", alter_sys=True)
     return 0
 
