@@ -292,3 +292,15 @@ async def test_pyproject_change_applies_without_a_watcher(session_factory, tmp_p
     version = s.change(uri, (3, 0), (3, 0), "y = 1\n")
     diags = await s.diagnostics(uri, version, until=lambda d: "PR101" not in codes(d))
     assert "PR101" not in codes(diags)
+
+
+async def test_huge_file_gets_one_diagnostic(session_factory):
+    s = session_factory()
+    await s.initialize()
+    uri = s.open("app/huge.py", "x = 1\n" * 900_000)  # 5.4 MB
+    diags = await s.diagnostics(uri, 1, until=lambda d: bool(d))
+    assert codes(diags) == ["too-large"]
+    assert diags[0].severity == types.DiagnosticSeverity.Information
+    # the server keeps answering
+    small = s.open("app/small.py", PR101_TEXT)
+    assert "PR101" in codes(await s.diagnostics(small, 1, until=lambda d: "PR101" in codes(d)))
