@@ -66,8 +66,13 @@ def _normalized(edits: Sequence[Edit], text: str) -> tuple[Edit, ...]:
     return tuple(result)
 
 
-def resolve_fix(offer: FixOffer, text: str, target_version: tuple[int, int] = (3, 10)) -> Optional[Fix]:
-    """Compute a fix's edits against ``text``; None when it does not apply or would not parse."""
+def resolve_fix(
+    offer: FixOffer, text: str, target_version: tuple[int, int] = (3, 10), *, verify: bool = True
+) -> Optional[Fix]:
+    """Compute a fix's edits against ``text``; None when it does not apply or would not parse.
+
+    ``verify=False`` skips the parse of the result, for callers that verify a whole batch.
+    """
     try:
         edits = offer.build(FixContext(text, offer.offset, target_version))
     except Exception:  # noqa: BLE001 - a broken fix is not offered, it never breaks the file
@@ -81,7 +86,7 @@ def resolve_fix(offer: FixOffer, text: str, target_version: tuple[int, int] = (3
         fixed = apply_edits(text, edits)
     except EditConflict:
         return None
-    if not parses(fixed):
+    if verify and not parses(fixed):
         return None
     return Fix(offer.title, offer.applicability, edits)
 
@@ -110,42 +115,53 @@ def fix_text(
     target_version: tuple[int, int] = (3, 10),
     only: Optional[Callable[[Finding], bool]] = None,
 ) -> FixRun:
-    """Apply fixes in rounds until none applies; never returns text that does not parse."""
+    """Apply fixes in rounds until none applies; never returns text that does not parse.
+
+    Each round collects the non-overlapping fixes and verifies the combined result with one
+    parse; only if that fails are fixes verified one by one (so a large file with many
+    fixes costs a few parses per round, not one per fix).
+    """
     applied = 0
     rounds = 0
     seen: set[str] = {text}
     for rounds in range(1, MAX_ROUNDS + 1):
-        findings = analyze(text)
-        batch: list[Edit] = []
-        taken: list[tuple[int, int]] = []
-        count = 0
-        for finding in findings:
-            if only is not None and not only(finding):
-                continue
-            offer = choose_offer(finding, unsafe)
-            if offer is None:
-                continue
-            fix = resolve_fix(offer, text, target_version)
-            if fix is None:
-                continue
-            spans = [(e.start, e.end) for e in fix.edits]
-            if any(_overlaps(a, b) for a in spans for b in taken):
-                continue
-            candidate = apply_edits(text, [*batch, *fix.edits]) if batch else None
-            if candidate is not None and not parses(candidate):
-                continue
-            batch.extend(fix.edits)
-            taken.extend(spans)
-            count += 1
-        if not batch:
-            break
-        new_text = apply_edits(text, batch)
-        if new_text in seen or not parses(new_text):
+        findings = [f for f in analyze(text) if only is None or only(f)]
+        new_text, count = _round(text, findings, unsafe, target_version, verify=False)
+        if new_text is None or not parses(new_text):
+            new_text, count = _round(text, findings, unsafe, target_version, verify=True)
+        if new_text is None or new_text in seen or not parses(new_text):
             break
         seen.add(new_text)
         text = new_text
         applied += count
     return FixRun(text, applied, rounds)
+
+
+def _round(
+    text: str, findings: list[Finding], unsafe: bool, target_version: tuple[int, int], *, verify: bool
+) -> tuple[Optional[str], int]:
+    """One round: the text with every non-conflicting fix applied (None if none applies)."""
+    batch: list[Edit] = []
+    taken: list[tuple[int, int]] = []
+    count = 0
+    for finding in findings:
+        offer = choose_offer(finding, unsafe)
+        if offer is None:
+            continue
+        fix = resolve_fix(offer, text, target_version, verify=verify)
+        if fix is None:
+            continue
+        spans = [(e.start, e.end) for e in fix.edits]
+        if any(_overlaps(a, b) for a in spans for b in taken):
+            continue
+        if verify and batch and not parses(apply_edits(text, [*batch, *fix.edits])):
+            continue
+        batch.extend(fix.edits)
+        taken.extend(spans)
+        count += 1
+    if not batch:
+        return None, 0
+    return apply_edits(text, batch), count
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

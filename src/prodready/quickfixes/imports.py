@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 import libcst as cst
@@ -30,10 +31,8 @@ class ModuleImports:
 
     @classmethod
     def of(cls, text: str) -> "ModuleImports":
-        source = SourceFile(text)
-        tree = source.tree
-        bindings = NameResolver.module_bindings(tree.body) if tree else {}
-        return cls(source, tree, bindings)
+        """Parsed once per text: several fixes of one file (and fix-all rounds) share it."""
+        return _module_imports(text)
 
     def bound_to(self, name: str) -> tuple[bool, Optional[str]]:
         if name in self.bindings:
@@ -85,6 +84,14 @@ class ModuleImports:
         text = self.source.text
         prefix = "" if offset == 0 or text[offset - 1:offset] == "\n" else "\n"
         return Edit(offset, offset, f"{prefix}{line}\n")
+
+
+@lru_cache(maxsize=8)
+def _module_imports(text: str) -> ModuleImports:
+    source = SourceFile(text)
+    tree = source.tree
+    bindings = NameResolver.module_bindings(tree.body) if tree else {}
+    return ModuleImports(source, tree, bindings)
 
 
 def ensure_import(text: str, module: str) -> tuple[list[Edit], str]:
