@@ -1,6 +1,6 @@
 """Fetch and unpack the benchmark/accuracy corpus: real packages' sources from PyPI wheels.
 
-Usage: python bench/corpus.py [--set bench|accuracy] [--dest bench/corpus]
+Usage: python bench/corpus.py [--set bench|accuracy|apps] [--dest bench/corpus]
 
 Wheels are downloaded by name and pinned version with pip (no URLs), and unpacked; only
 the .py files are kept. Pinned versions make figures and accuracy reviews re-runnable.
@@ -21,6 +21,19 @@ BENCH = {
     "sqlalchemy": "2.1.9",
     "requests": "2.34.2",
 }
+# Application-shaped packages (second accuracy round): web apps and ML services whose wheels
+# ship the application code itself, so the handler, settings and deployment rules see real
+# routes, views, tasks, settings modules and model-serving code.
+APPS = {
+    "open-webui": "0.12.4",          # FastAPI + ML (RAG, embeddings, audio)
+    "label-studio-ml": "1.0.9",      # ML backend server (Flask)
+    "changedetection.io": "0.60.10",  # Flask app
+    "archivebox": "0.7.4",           # Django app
+    "pgadmin4": "9.18",              # Flask app
+    "wger": "2.1",                   # Django + DRF app
+    "chainlit": "2.12.0",            # FastAPI + Socket.IO LLM app server
+    "mlflow": "3.18.0",              # Flask/FastAPI tracking and model server
+}
 ACCURACY = {
     **BENCH,
     "fastapi": "0.165.0",
@@ -31,6 +44,7 @@ ACCURACY = {
     "django-oscar": "4.2.1",
     "label-studio": "1.23.2",
     "apache-superset": "6.1.0",
+    **APPS,
 }
 
 
@@ -60,10 +74,11 @@ def fetch(packages: dict[str, str], dest: Path) -> list[Path]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=["bench", "accuracy"], default="bench")
+    parser.add_argument("--set", choices=["bench", "accuracy", "apps"], default="bench")
     parser.add_argument("--dest", type=Path, default=Path(__file__).parent / "corpus")
     args = parser.parse_args()
-    for path in fetch(BENCH if args.set == "bench" else ACCURACY, args.dest):
+    sets = {"bench": BENCH, "accuracy": ACCURACY, "apps": APPS}
+    for path in fetch(sets[args.set], args.dest):
         lines = sum(p.read_bytes().count(b"\n") for p in path.rglob("*.py"))
         print(f"{path.name}: {lines} lines")
     return 0

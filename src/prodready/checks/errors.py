@@ -398,7 +398,7 @@ class ExceptionDetailLeak(Rule):
         Example("from django import http\n\ndef dispatch(request):\n    try:\n        check(request)\n    except SkipStep as e:\n        return http.HttpResponseRedirect(e.url)\n", note="a redirect's argument is a URL (django-oscar)"),
     ]
     unsafe_fixed = {
-        invalid[0]: "from flask import Flask, jsonify\nimport logging\n\nlogger = logging.getLogger(__name__)\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        logger.exception(\"Unexpected error\")\n        return jsonify({\"error\": \"Internal server error\"}), 500\n",
+        invalid[0]: "from flask import Flask, jsonify\nimport logging\n\nlogger = logging.getLogger(__name__)\n\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        logger.exception(\"Unexpected error\")\n        return jsonify({\"error\": \"Internal server error\"}), 500\n",
         invalid[1]: "import logging\nfrom flask import jsonify\n\nlogger = logging.getLogger(__name__)\n\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        logger.exception(\"failed\")\n        return jsonify(error=\"Internal server error\"), 500\n",
         invalid[2]: "from flask import abort\nimport logging\n\nlogger = logging.getLogger(__name__)\n\ndef x():\n    try:\n        work()\n    except KeyError as e:\n        logger.exception(\"Unexpected error\")\n        abort(500, \"Internal server error\")\n",
         invalid[7]: "import traceback\nfrom django.http import JsonResponse\nimport logging\n\nlogger = logging.getLogger(__name__)\n\ndef view(request):\n    try:\n        return JsonResponse(work())\n    except Exception:\n        logger.exception(\"Unexpected error\")\n        return JsonResponse({\"trace\": \"Internal server error\"}, status=500)\n",
@@ -1198,15 +1198,15 @@ class PrintInProductionCode(Rule):
         Example("def evcam(camera, loglevel=0, logfile=None):\n    app.log.setup_logging_subsystem(loglevel, logfile)\n    print(f'-> evcam: Taking snapshots with {camera}')\n", note="a function that configures logging is a program's entry point (Celery)"),
     ]
     unsafe_fixed = {
-        invalid[0]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef sync(orders):\n    logger.info(\"Syncing %s orders\", len(orders))\n",
+        invalid[0]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef sync(orders):\n    logger.info(\"Syncing %s orders\", len(orders))\n",
         invalid[1]: "import logging\n\nlogger = logging.getLogger(__name__)\n\ndef f(a, b):\n    logger.info(\"%s %s\", a, b)\n",
         invalid[2]: "import sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\ndef f(err):\n    logger.warning(\"failed: %s\", err)\n",
-        invalid[3]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(user):\n    logger.info(\"user %r logged in at 100%%\", user.id)\n",
-        invalid[4]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f():\n    logger.info('100% done')\n",
-        invalid[5]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(x):\n    logger.info(\"%s\", f'value {x:.2f}')\n",
-        invalid[6]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(a, b):\n    logger.info(\"%s, %s\", a, b)\n",
+        invalid[3]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f(user):\n    logger.info(\"user %r logged in at 100%%\", user.id)\n",
+        invalid[4]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f():\n    logger.info('100% done')\n",
+        invalid[5]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f(x):\n    logger.info(\"%s\", f'value {x:.2f}')\n",
+        invalid[6]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f(a, b):\n    logger.info(\"%s, %s\", a, b)\n",
         invalid[7]: "from loguru import logger\n\ndef f(a):\n    logger.info(\"got {}\", a)\n",
-        invalid[11]: "import logging\n\nlogger = logging.getLogger(__name__)\ndef f(perm, app):\n    logger.info('Adding %s to %s', perm, app)\n",
+        invalid[11]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f(perm, app):\n    logger.info('Adding %s to %s', perm, app)\n",
     }
 
     _cli: Optional[bool] = None

@@ -165,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  epilog="examples:\n  prodready server\n  prodready server --debounce 300",
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     server.add_argument("--debounce", metavar="MS", help="milliseconds to wait after a change before re-checking")
+    server.add_argument("--stdio", action="store_true", help="use stdio (the default and only transport; accepted because clients pass it)")
     server.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 

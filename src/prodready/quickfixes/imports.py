@@ -191,10 +191,20 @@ def ensure_logger(text: str) -> tuple[list[Edit], str]:
     prefix = "" if offset == 0 or info.source.text[offset - 1:offset] == "\n" else "\n"
     line = f"{logger_name} = {logging_name}.getLogger(__name__)\n"
     if edits:
-        edits = [Edit(offset, offset, edits[0].replacement + f"\n{line}")]
+        insertion = edits[0].replacement + f"\n{line}"
     else:
-        edits = [Edit(offset, offset, f"{prefix}\n{line}")]
-    return edits, logger_name
+        insertion = f"{prefix}\n{line}"
+    insertion += _separation_after(info.source.text, offset)
+    return [Edit(offset, offset, insertion)], logger_name
+
+
+def _separation_after(text: str, offset: int) -> str:
+    """Blank lines to keep between an inserted top-level line and the code right after it
+    (PEP 8: two before a def or class)."""
+    rest = text[offset:]
+    if not rest or rest.startswith(("\n", "\r\n")):
+        return ""
+    return "\n\n" if rest.startswith(("def ", "async def ", "class ", "@")) else "\n"
 
 
 def merge_insertions(edits: list[Edit]) -> list[Edit]:
