@@ -58,3 +58,9 @@ def test_fix_on_a_copy_of_examples_never_breaks_a_file(tmp_path, unsafe):
     # --fix leaves only unsafe-fixable and unfixable findings; --unsafe-fixes no fixable ones.
     left = [f for f in after if f["fix"] and (unsafe or f["fix"]["applicability"] == "safe")]
     assert not left, left
+
+
+def test_readme_lists_every_rule():
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    for rule in all_rules():
+        assert f"| {rule.code} | [{rule.name}](docs/rules/{rule.code}-{rule.name}.md) | {rule.severity.label} | {rule.fix_availability} |" in readme, rule.code
