@@ -18,6 +18,7 @@ from typing import Optional
 __all__ = [
     "Confidence",
     "NON_SECRET_SUFFIXES",
+    "is_dummy_api_key",
     "is_probable_secret",
     "looks_random",
     "secret_name_strength",
@@ -79,6 +80,9 @@ _NON_SECRET_FIRST = frozenset({
     "USE", "USES", "CONFIRM", "INVALID", "MISSING", "WRONG", "REQUIRE", "REQUIRES", "ROTATE", "REVOKE",
     "SEND", "RESEND", "NUM", "MAX", "MIN", "MASKED", "REDACTED", "OBFUSCATED", "NO",
 })
+# With ``DEFAULT`` in the name: an old published default the code refuses (mlflow's
+# ``_LEGACY_DEFAULT_ADMIN_PASSWORD``), not a credential in use.
+_OUTDATED_FIRST = frozenset({"LEGACY", "DEPRECATED", "FORMER", "OLD", "PREVIOUS"})
 # Words that describe a secret rather than hold one, when they end a name.
 NON_SECRET_SUFFIXES = frozenset({
     "TYPE", "TYPES", "HEADER", "HEADERS", "NAME", "NAMES", "FIELD", "FIELDS", "URL", "URLS", "URI",
@@ -125,6 +129,8 @@ def secret_name_strength(name: str) -> int:
         return NONE
     if len(tokens) > 1 and tokens[0] in _NON_SECRET_FIRST:
         return NONE
+    if tokens[0] in _OUTDATED_FIRST and "DEFAULT" in tokens:
+        return NONE  # _LEGACY_DEFAULT_ADMIN_PASSWORD: a published old default, kept to refuse it
     if last in _SECRET_WORDS:
         if last == "TOKEN" and len(tokens) > 1 and tokens[-2] in _NON_SECRET_TOKEN_QUALIFIERS:
             return NONE
@@ -163,9 +169,32 @@ def is_probable_secret(name: str, value: object) -> bool:
     confidence = secret_confidence(value)
     if confidence == Confidence.NONE:
         return False
+    if is_dummy_api_key(name, value):
+        return False
     if strength == WEAK:
         return confidence == Confidence.HIGH or looks_random(value)
     return True
+
+
+# Values that OpenAI-compatible local servers document as "required by the client, ignored
+# by the server" (Ollama, vLLM, LM Studio, llama.cpp), and explicit dummies.
+_DUMMY_API_KEYS = frozenset({"ollama", "empty", "lm-studio", "lmstudio", "sk-no-key-required", "no-key", "nokey",
+                             "not-needed", "not_needed", "unused", "dummy", "fake", "none-needed", "ignored"})
+_DUMMY_WORDS = frozenset({"FAKE", "DUMMY", "UNUSED", "IGNORED", "PLACEHOLDER"})
+
+
+def is_dummy_api_key(name: str, value: str) -> bool:
+    """``api_key = "ollama"``, ``OPENAI_API_KEY = "sk-FAKE-OPENAI-API-KEY"``: a value that only
+    satisfies a client library that insists on *some* key for an outbound API. It grants no
+    access anywhere, so it is not a leaked credential. Only for API-key names: a placeholder
+    ``SECRET_KEY`` or password still signs sessions or opens a login, so those stay findings."""
+    tokens = name_tokens(name)
+    if not tokens or not (tokens[-1] == "APIKEY" or tokens[-2:] == ("API", "KEY")):
+        return False
+    stripped = value.strip()
+    if stripped.lower() in _DUMMY_API_KEYS:
+        return True
+    return not _DUMMY_WORDS.isdisjoint(name_tokens(stripped))
 
 
 _RANDOM_CHARS = re.compile(r"^[A-Za-z0-9+/=_\-.~!@#$%^&*]+$")
@@ -226,6 +255,14 @@ def secret_confidence(value: Optional[str]) -> Confidence:
         return Confidence.NONE  # the *name* of a setting, header or key: "AWS_SECRET_ACCESS_KEY"
     if _SNAKE_NAME.match(stripped) and not set(re.split(r"_+", stripped.upper())) & _PLACEHOLDER_WORDS:
         return Confidence.NONE  # a field name: "next_marker", "cancel_query"
+    if _DOTTED_PATH.match(stripped):
+        return Confidence.NONE  # a config path: "web.search.bing_search_v7_subscription_key"
+    if len(set(stripped)) == 1:
+        return Confidence.NONE  # a display mask: "xxxxxxx", "********"
+    if _PLAIN_URL.match(stripped) and not any(looks_random(part) for part in re.split(r"[/?&=#]", stripped)):
+        return Confidence.NONE  # a URL without credentials: a registry or endpoint name
+    if _FILE_PATH.match(stripped) and not any(looks_random(part) for part in stripped.split("/")):
+        return Confidence.NONE  # a path to a credentials file: GOOGLE_APPLICATION_CREDENTIALS = "/.gcs"
     return Confidence.MEDIUM
 
 
@@ -235,6 +272,9 @@ _NAME_LIKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(X-[A-Za-z0-9-]+|[A-Z][a-z]+(-[A-Z][a-z0-9]*)+)$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z_]*([.:]+[A-Za-z_][A-Za-z_]*)+$")
 _SNAKE_NAME = re.compile(r"^[a-z][a-z]*(_[a-z]+)+$")
+_DOTTED_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*){2,}$")
+_PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s@:/]+(:\d+)?(/[^\s@]*)?$")
+_FILE_PATH = re.compile(r"^(/|~/|\./|\.\./)[A-Za-z0-9_.\-/]*$")
 _PLACEHOLDER_WORDS = frozenset({
     "SECRET", "KEY", "PASSWORD", "PASS", "PWD", "TOKEN", "DEV", "TEST", "CHANGE", "CHANGEME", "ME",
     "INSECURE", "DEFAULT", "ADMIN", "ROOT", "DUMMY", "FAKE", "MY", "YOUR", "SUPER", "LOCAL", "DEMO",

@@ -26,7 +26,7 @@ _PLATFORM_NAME = re.compile(r"(?i)^_*(is_?)?(on_?)?(win|windows|win32|win64|mswi
 _PLATFORM_QUALIFIED = {"sys.platform", "os.name", "platform.system", "platform.platform", "os.sep",
                        "platform.system()", "sys.getwindowsversion", "platform.win32_ver", "platform.mac_ver"}
 
-_CLI_CALLS = {"add_argument", "option", "Option", "argument", "Argument", "add_option", "DEFINE_string"}
+_CLI_CALLS = {"add_argument", "option", "Option", "argument", "Argument", "add_option", "DEFINE_string", "prompt"}
 _SETTINGS_BASES = {"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings",
                    "pydantic_settings.main.BaseSettings"}
 
@@ -323,6 +323,20 @@ def _env_get_builder(span: tuple[int, int], env_name: str, default_text: str, wr
     return build
 
 
+_COMMAND_DECORATORS = ("click.", "typer.", "invoke.", "fabric.")
+
+
+def _cli_command(ctx) -> bool:
+    """Inside a click/typer/invoke command: the value is the console user's, not the service's."""
+    for frame in ctx.functions:
+        for decorator in getattr(frame.node, "decorator_list", ()):
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            qualified = ctx.resolve(target) or ""
+            if qualified.startswith(_COMMAND_DECORATORS):
+                return True
+    return False
+
+
 def _skip_file(ctx) -> bool:
     file = ctx.file
     return file.is_test or file.is_dev_config
@@ -356,8 +370,12 @@ class HardcodedLocalhostUrl(Rule):
     Not reported: a literal that is already the fallback of an environment lookup or of a
     configured value (`os.environ.get("API_URL", "http://localhost:8000")`,
     `os.getenv("API_URL") or "..."`, `settings.HOSTNAME or "..."`, django-environ, decouple,
-    pydantic `BaseSettings` fields, command-line option defaults, function parameter
-    defaults); tests, scripts, migrations and dev-only configuration (`settings/dev.py`,
+    pydantic `BaseSettings` fields, command-line option and prompt defaults, function
+    parameter defaults, named defaults such as `DEFAULT_API_URL = ...` or `default_base_url=`,
+    module constants used as a fallback elsewhere in the module (`api_base or OLLAMA_BASE`),
+    an environment-backed variable re-assigned in one deployment branch
+    (`if ENV == "prod": OLLAMA_BASE_URL = ...`)); test data (`_test_urls = {...}`), click/typer/invoke
+    commands; tests, scripts, migrations and dev-only configuration (`settings/dev.py`,
     `class DevelopmentConfig`, `if DEBUG:` branches, `if __name__ == "__main__":` blocks);
     comparisons and prefix checks; text for people (`print`, logging calls, OpenAPI
     `servers=`, help texts, `webbrowser.open`); and CORS origin settings (PR402
@@ -432,6 +450,18 @@ class HardcodedLocalhostUrl(Rule):
         Example("from apispec import APISpec\nspec = APISpec(title=\"x\", version=\"1\", openapi_version=\"3.0.2\", servers=[{\"url\": \"http://localhost:8088\"}])\n", note="OpenAPI docs (superset)"),
         "import logging\nlogger = logging.getLogger(__name__)\nlogger.info(\"http://localhost:8000/docs\")\n",
         "import webbrowser\ndef open_ui():\n    webbrowser.open(\"http://localhost:8000\")\n",
+        Example("DEFAULT_API_URL = 'http://localhost:11434'\n\nclass Client:\n    def __init__(self, api_url=None):\n        self.api_url = api_url or DEFAULT_API_URL\n",
+                note="a named default of a configurable setting (pgadmin, mlflow)"),
+        Example("_OLLAMA_BASE = 'http://localhost:11434'\n\ndef models(api_base=None):\n    return (api_base or _OLLAMA_BASE) + '/api/tags'\n",
+                note="the fallback of a configured value (changedetection.io)"),
+        Example("import os\nENV = os.getenv('ENV', 'dev')\nOLLAMA_BASE_URL = os.getenv('OLLAMA_BASE_URL', '')\nif ENV == 'prod' and OLLAMA_BASE_URL == '/ollama':\n    OLLAMA_BASE_URL = 'http://localhost:11434'\n",
+                note="an environment-backed setting adjusted for one deployment mode (open-webui's all-in-one image)"),
+        Example("_test_url_strs = {\n    'https://localhost/2345': 1,\n    'https://localhost:1234/123': 1,\n}\n",
+                note="test data for a self-check (archivebox)"),
+        Example("import click\n\ndef ask():\n    return click.prompt('Tracking server URL', default='http://localhost:5000')\n",
+                note="an interactive prompt's default (mlflow)"),
+        Example("from invoke import task\n\n@task\ndef create_settings(context, url=None):\n    url = 'http://localhost:8000'\n    write(url)\n",
+                note="an invoke task writing a starter settings file (wger)"),
     ]
     fixed = {
         invalid[0]: "import os\nBACKEND_URL = os.environ.get(\"BACKEND_URL\", \"http://localhost:8000\")\n",
@@ -463,8 +493,25 @@ class HardcodedLocalhostUrl(Rule):
             return
         if isinstance(ctx.parent if target is node else (ctx.parents[-2] if len(ctx.parents) > 1 else None), ast.arguments):
             return  # a parameter default: the caller configures it
-        if _dev_only(ctx):
+        if _dev_only(ctx) or _cli_command(ctx):
             return
+        kind, owner = _owner(ctx, target)
+        condition = None
+        statement = next((n for n in reversed(ctx.parents) if isinstance(n, ast.stmt)), None)
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and _dev_tokens(_target_name(
+                statement.targets[0] if isinstance(statement, ast.Assign) else statement.target) or ""):
+            return  # `_test_url_strs = {...}`, `LOCAL_URLS = [...]`: test data or dev-only values
+        if owner:
+            tokens = name_tokens(owner)
+            if "DEFAULT" in tokens or _dev_tokens(owner):
+                return  # `DEFAULT_API_URL = ...`, `default_base_url=`: the default of a setting; `_test_urls`
+            if kind == "target" and ctx.at_import_time:
+                code, in_branch = self.code, any(isinstance(p, ast.If) for p in ctx.parents)
+
+                def condition(facts: frozenset, name: str = owner) -> bool:
+                    # `api_base or _OLLAMA_BASE`: a fallback; or an environment-backed variable
+                    # adjusted for one deployment mode (`if ENV == "prod": OLLAMA_BASE_URL = ...`).
+                    return (code, "fallback", name) not in facts and not (in_branch and (code, "env-name", name) in facts)
         base = _LOCAL_URL.match(value).group(0)  # type: ignore[union-attr]
         env = _url_env_name(ctx, node, target, value.lower().startswith("ws"))
         fixes = []
@@ -480,7 +527,23 @@ class HardcodedLocalhostUrl(Rule):
                 start = span[0] + quote[0]
                 fixes.append(fix(f"Read the base URL from the `{env}` environment variable",
                                  _fstring_builder((start, start + len(base)), env, base, inner)))
-        self.report(target, f"Read this localhost URL from the environment (e.g. `{env}`) so deployments can point it at the real service", fixes=fixes)
+        self.report(target, f"Read this localhost URL from the environment (e.g. `{env}`) so deployments can point it at the real service",
+                    fixes=fixes, condition=condition)
+
+    def visit_BoolOp(self, node: ast.BoolOp, ctx) -> None:
+        if isinstance(node.op, ast.Or):
+            for value in node.values[1:]:
+                name = _last(value)
+                if name:
+                    self.fact("fallback", name)  # `api_base or DEFAULT_BASE`
+
+    def visit_Assign(self, node: ast.Assign, ctx) -> None:
+        if ctx.functions or isinstance(node.value, ast.Constant):
+            return
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if names and contains_env_lookup(node.value, ctx.resolve):
+            for name in names:
+                self.fact("env-name", name)
 
 
 _GENERIC_URL_NAMES = {"url": "API_URL", "uri": "API_URL", "base_url": "BASE_URL", "baseurl": "BASE_URL",
@@ -731,6 +794,23 @@ def _path_env_name(raw: Optional[str], value: str) -> str:
     return "DATA_PATH"
 
 
+# Accounts that container images and sandboxes create for the service itself: their home is
+# part of the image, the same on every deployment (unlike /home/alice or /Users/bob).
+_SERVICE_USERS = frozenset({"app", "appuser", "sandbox", "runner", "jovyan", "docker", "container", "service",
+                            "www-data", "nobody", "worker", "user"})
+
+
+def _service_account_home(value: str, path: str) -> bool:
+    """``/home/archivebox/...`` in archivebox's own code, ``/home/sandbox``: the image's account."""
+    if not value.startswith("/home/"):
+        return False
+    match = _HOME.match(value)
+    user = match.group(1).lower() if match else ""
+    parts = [p for p in path.replace("\\", "/").split("/")[:-1] if p not in ("src", "lib", "")]
+    package = parts[0].lower().replace("_", "").replace("-", "") if parts else ""
+    return user in _SERVICE_USERS or bool(package) and user.replace("_", "").replace("-", "") == package
+
+
 class HardcodedAbsolutePath(Rule):
     code = "PR207"
     name = "hardcoded-absolute-path"
@@ -743,7 +823,9 @@ class HardcodedAbsolutePath(Rule):
     `D:/models`), UNC paths (`\\\\fileserver\\share`) or user home directories
     (`/home/alice/...`, `/Users/bob/...`) outside tests and outside `sys.platform` /
     `os.name` / `platform.system()` branches. Docstrings, help texts, regular expressions,
-    comparisons and prefix checks are not paths and are not reported.
+    comparisons and prefix checks are not paths and are not reported, nor are homes of
+    service accounts that container images create (`/home/app`, `/home/sandbox`, or the
+    project's own name: `/home/archivebox/` in archivebox).
 
     ## Why is this bad?
     The path exists on one developer's machine. In a container, on a colleague's laptop or
@@ -801,6 +883,9 @@ class HardcodedAbsolutePath(Rule):
         "HOME = \"/home/\"\n",
         "path = \"/home/{user}/data\"\n",
         "URL = \"C://not-a-path\"\n",
+        Example("import os\nif IN_DOCKER and os.path.lexists('/home/archivebox/.config/chromium/SingletonLock'):\n    os.remove('/home/archivebox/.config/chromium/SingletonLock')\n",
+                path="archivebox/util.py", note="the home of the project's own account in its container image (archivebox)"),
+        Example("_HOME_MOUNT = \"/home/sandbox\"\n", note="a sandbox container's home (mlflow)"),
     ]
     fixed = {
         invalid[0]: "import pytesseract\nimport os\npytesseract.pytesseract.tesseract_cmd = os.environ.get(\"TESSERACT_CMD_PATH\", r\"C:\\Program Files\\Tesseract-OCR\\tesseract.exe\")\n",
@@ -830,6 +915,8 @@ class HardcodedAbsolutePath(Rule):
         if ctx.file.is_test or ctx.file.is_dev_config or ctx.file.is_migration:
             return
         if _REGEXISH.search(value) or (kind == "home" and " " in value):
+            return
+        if kind == "home" and _service_account_home(value, ctx.file.path):
             return
         kind_owner, raw = _owner(ctx, target)
         if kind_owner == "keyword" and raw in _NON_PATH_KEYWORDS:
@@ -943,6 +1030,9 @@ def _pr208_candidate(name: str, value: ast.AST) -> Optional[tuple[str, str]]:
     return None
 
 
+_OVERRIDE_MODULE_WORDS = ("local", "override", "custom", "user", "site", "system", "distro", "secret", "deploy", "instance")
+
+
 class HardcodedConfig(Rule):
     code = "PR208"
     name = "hardcoded-config"
@@ -964,7 +1054,10 @@ class HardcodedConfig(Rule):
     are not deployment settings either: `BASE_DIR`, `INSTALLED_APPS` and other lists,
     `USE_TZ = True`, `ROOT_URLCONF`, `AUTH_USER_MODEL = "accounts.User"`, dotted module
     paths, route paths such as `STATIC_URL = "/static/"`, formats, limits and timeouts.
-    Constants in dev/test settings and `class DevelopmentConfig` bodies are not reported.
+    Constants in dev/test settings and `class DevelopmentConfig` bodies are not reported,
+    nor are named defaults (`DEFAULT_PORT = 8000`, read elsewhere as
+    `os.environ.get("PORT", DEFAULT_PORT)`), nor constants a later statement can override
+    (`from config_local import *`, `locals().update(patch(locals()))` as in pgAdmin).
 
     ## Why is this bad?
     A module that reads most settings from the environment but keeps a few as literals is
@@ -1022,6 +1115,12 @@ class HardcodedConfig(Rule):
         Example("import os\nREDIS_URL = os.getenv(\"REDIS_URL\")\nFSM_SYNC_PROJECT_STATE = \"fsm.project_transitions.sync_project_state\"\n", path="settings/base.py", note="a dotted module path (label-studio)"),
         Example("import os\nREDIS_URL = os.getenv(\"REDIS_URL\")\nSSH_TUNNEL_LOCAL_BIND_ADDRESS = \"127.0.0.1\"\n", path="config.py", note="a loopback bind address (superset)"),
         Example("import os\nREDIS_URL = os.getenv(\"REDIS_URL\")\nACCOUNT_AUTHENTICATION_METHOD = \"email\"\nPROJECT_NAME = \"shop\"\n", path="settings.py", note="django-allauth and naming constants"),
+        Example("import os\nDATA_DIR = os.getenv(\"DATA_DIR\")\nMAIL_SERVER = \"localhost\"\nMAIL_PORT = 25\nlocals().update(evaluate_and_patch_config(locals()))\n",
+                path="config.py", note="every setting can be overridden by the patch at the end (pgadmin)"),
+        Example("import os\nREDIS_URL = os.getenv(\"REDIS_URL\")\nMAIL_SERVER = \"localhost\"\ntry:\n    from config_local import *\nexcept ImportError:\n    pass\n",
+                path="config.py", note="a local override module imported last"),
+        Example("import os\nREDIS_URL = os.getenv(\"REDIS_URL\")\nDEFAULT_HOST = \"127.0.0.1\"\nDEFAULT_PORT = 8000\n",
+                path="chainlit/config.py", note="named defaults of settings read elsewhere (chainlit: `os.environ.get(\"CHAINLIT_HOST\", DEFAULT_HOST)`)"),
     ]
     fixed = {
         str(invalid[0]): "import os\nDEEPGRAM_API_KEY = os.environ[\"DEEPGRAM_API_KEY\"]\nDEEPGRAM_MODEL = os.environ.get(\"DEEPGRAM_MODEL\", \"nova-2\")\n",
@@ -1038,6 +1137,20 @@ class HardcodedConfig(Rule):
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             self._check(node.targets[0].id, node.value, ctx)
 
+    def visit_ImportFrom(self, node: ast.ImportFrom, ctx) -> None:
+        if ctx.functions or not ctx.file.is_settings or not any(a.name == "*" for a in node.names):
+            return
+        last = (node.module or "").rsplit(".", 1)[-1].lower()
+        if any(word in last for word in _OVERRIDE_MODULE_WORDS):
+            self.fact("override", node.lineno)  # `from config_local import *` at the end of config.py
+
+    def visit_Call(self, node: ast.Call, ctx) -> None:
+        func = node.func
+        if (not ctx.functions and isinstance(func, ast.Attribute) and func.attr == "update"
+                and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name)
+                and func.value.func.id in ("locals", "globals", "vars") and ctx.file.is_settings):
+            self.fact("override", node.lineno)  # pgadmin: `locals().update(evaluate_and_patch_config(locals()))`
+
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx) -> None:
         if node.value is not None and isinstance(node.target, ast.Name):
             self._check(node.target.id, node.value, ctx)
@@ -1050,6 +1163,8 @@ class HardcodedConfig(Rule):
                 self.fact("env")
                 self.fact("env-name", name)
             return
+        if "DEFAULT" in name_tokens(name):
+            return  # DEFAULT_PORT: the documented default of a setting configured elsewhere
         candidate = _pr208_candidate(name, value)
         if candidate is None or _dev_only(ctx):
             return
@@ -1062,7 +1177,11 @@ class HardcodedConfig(Rule):
             builder = _env_get_builder(span, name, f'"{sign}{literal.value}"', wrap="int")
         code = self.code
 
+        line = value.lineno
+
         def condition(facts: frozenset) -> bool:
+            if any(f[1] == "override" and f[0] == code and f[2] > line for f in facts if len(f) == 3):
+                return False  # a later `from config_local import *` / `locals().update(...)` can override it
             return (code, "env") in facts and (code, "env-name", name) not in facts
 
         self.report(value, f"Read `{name}` from the environment like the other settings in this module",

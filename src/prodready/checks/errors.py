@@ -215,6 +215,75 @@ def _sink_arguments(call: ast.Call, qualified: str, ctx) -> Optional[list[ast.ex
     return None
 
 
+# Errors that say the client's input is malformed; sent with a 4xx status they are validation
+# messages (`except ValueError as e: raise HTTPException(400, detail=str(e))`).
+_INVALID_INPUT_ERRORS = frozenset({
+    "ValueError", "UnicodeError", "UnicodeDecodeError", "json.JSONDecodeError", "json.decoder.JSONDecodeError",
+    "JSONDecodeError", "binascii.Error", "zipfile.BadZipFile", "BadZipFile", "zlib.error", "zstandard.ZstdError",
+    "ZstdError", "tarfile.ReadError", "email.errors.HeaderParseError", "decimal.InvalidOperation",
+})
+_VALIDATING_CALL = ("validate", "_validate", "check_", "_check_", "verify_", "_verify_")
+_PARSING_CALLS = frozenset({"json", "loads", "model_validate", "model_validate_json", "parse_obj", "parse_raw",
+                            "fromisoformat", "b64decode", "urlsafe_b64decode"})
+
+
+def _own_class(qualified: str, path: str) -> bool:
+    """An exception class imported from the file's own top-level package (or relatively)."""
+    if not qualified or "." not in qualified.lstrip("."):
+        return qualified.startswith(".")
+    if qualified.startswith("."):
+        return True
+    parts = [p for p in path.split("/")[:-1] if p not in ("src", "lib", "")]
+    return bool(parts) and qualified.split(".", 1)[0] == parts[0]
+
+
+def _status_value(node: Optional[ast.AST]) -> Optional[int]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    name = _last_name(node) if node is not None else None
+    match = re.match(r"^HTTP_(\d{3})_", name or "")
+    return int(match.group(1)) if match else None
+
+
+def _client_error_status(call: Optional[ast.Call], ctx) -> bool:
+    """Does the response built by ``call`` carry an explicit 4xx status?"""
+    if call is None:
+        return False
+    status = None
+    for kw in call.keywords:
+        if kw.arg in ("status_code", "status", "code"):
+            status = _status_value(kw.value)
+    if status is None and call.args:
+        status = _status_value(call.args[0])  # HTTPException(400, ...), abort(400, ...)
+    if status is None:
+        parent = ctx.parent
+        if isinstance(parent, ast.Tuple) and len(parent.elts) > 1 and parent.elts[0] is call:
+            status = _status_value(parent.elts[1])  # return jsonify(...), 400
+    return status is not None and 400 <= status < 500
+
+
+def _validates_only(handler: ast.ExceptHandler, ctx, client_error: bool) -> bool:
+    """``try: validate_password(pw)`` / ``x = check_input(data)``: a body of one validating call;
+    with a 4xx answer also ``form = ChatForm(**body)``, a model built from the request."""
+    for parent in reversed(ctx.parents):
+        if isinstance(parent, ast.Try) and handler in parent.handlers:
+            if len(parent.body) != 1:
+                return False
+            value = getattr(parent.body[0], "value", None)
+            if isinstance(value, ast.Await):
+                value = value.value
+            if not isinstance(value, ast.Call):
+                return False
+            last = _last_name(value.func) or ""
+            if last.startswith(_VALIDATING_CALL):
+                return True
+            if client_error and (last in _PARSING_CALLS or last.startswith("parse")):
+                return True  # `body = await request.json()` answered with 400: the client's input is malformed
+            return (client_error and last[:1].isupper() and not value.args and bool(value.keywords)
+                    and all(kw.arg is None for kw in value.keywords))
+    return False
+
+
 def _taint_frame(expr: ast.AST, frames: list, ctx):
     """The innermost except frame whose exception details ``expr`` carries, or None."""
     if not frames:
@@ -315,7 +384,12 @@ class ExceptionDetailLeak(Rule):
     is a user-facing error: pydantic/DRF/Django
     `ValidationError`, classes whose name ends in `UserError`, `NotFound`, `DoesNotExist`,
     `BadRequest`, `PermissionDenied`, `HTTPException`, `APIException`..., exception classes
-    defined in the same file, and the classes listed in the `user-error-classes` option.
+    defined in the same file or imported from the project's own package (its messages are
+    the project's), and the classes listed in the `user-error-classes` option. With an
+    explicit 4xx status, errors that say the client's input is malformed (`ValueError`,
+    `UnicodeError`, `json.JSONDecodeError`, `zipfile.BadZipFile`...) are validation messages
+    too, and so is a broad catch around one call that only validates or parses the request
+    (`validate_password(pw)`, `await request.json()`, `Form(**body)`).
     The status code of an exception (`e.code`, `e.status_code`) is not a detail.
 
     ## Why is this bad?
@@ -378,6 +452,10 @@ class ExceptionDetailLeak(Rule):
         "import streamlit as st\n\ntry:\n    work()\nexcept Exception as e:\n    st.error(f\"Something failed: {e}\")\n",
         "from flask import jsonify\nfrom pydantic import ValidationError\n\ndef x():\n    try:\n        work()\n    except (ValidationError, RuntimeError) as e:\n        return jsonify(error=str(e)), 400\n",
         "from flask import jsonify\n\ndef x():\n    try:\n        work()\n    except Exception as e:\n        body = {\"error\": str(e)}\n        return jsonify(body), 500\n",
+        Example("from fastapi import HTTPException\n\ndef avatar(path):\n    try:\n        return read(path)\n    except (ValueError, OSError) as error:\n        raise HTTPException(status_code=400, detail=str(error))\n",
+                note="an OSError message names server paths (open-webui)"),
+        Example("from fastapi import HTTPException\n\ndef x():\n    try:\n        work()\n    except ValueError as e:\n        raise HTTPException(status_code=500, detail=str(e))\n",
+                note="a ValueError behind a 500 is an internal failure"),
     ]
     valid = [
         "import logging\nfrom flask import jsonify\nlogger = logging.getLogger(__name__)\n\ndef x():\n    try:\n        work()\n    except Exception:\n        logger.exception('failed')\n        return jsonify(error='Internal server error'), 500\n",
@@ -396,6 +474,18 @@ class ExceptionDetailLeak(Rule):
         Example("import traceback\nfrom django.conf import settings\nfrom django.http import JsonResponse\n\ndef view(request):\n    try:\n        return work()\n    except Exception:\n        if settings.DEBUG:\n            return JsonResponse({'trace': traceback.format_exc()}, status=500)\n        return JsonResponse({'error': 'failed'}, status=500)\n",
                 note="debug-only branch"),
         Example("from django import http\n\ndef dispatch(request):\n    try:\n        check(request)\n    except SkipStep as e:\n        return http.HttpResponseRedirect(e.url)\n", note="a redirect's argument is a URL (django-oscar)"),
+        Example("from flask import jsonify\nfrom changedetectionio.llm.model_list import ModelListError, list_models\n\ndef models():\n    try:\n        return jsonify(list_models())\n    except ModelListError as e:\n        return jsonify({'error': str(e)}), 400\n",
+                path="changedetectionio/blueprint/settings/llm.py", note="an error class of the project's own package (changedetection.io, mlflow)"),
+        Example("from fastapi import HTTPException, status\n\nasync def create(form):\n    try:\n        await validate_rrule(form.rrule)\n    except ValueError as e:\n        raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST, detail=str(e))\n",
+                note="ValueError turned into a 4xx: a validation message (open-webui)"),
+        Example("from fastapi import HTTPException\n\ndef load(data):\n    try:\n        return unzip(data)\n    except (ValueError, UnicodeError, zipfile.BadZipFile) as error:\n        raise HTTPException(400, str(error))\n",
+                note="malformed client input, answered with 400 (open-webui)"),
+        Example("from fastapi import HTTPException\n\ndef change(form):\n    try:\n        validate_password(form.new_password)\n    except Exception as e:\n        raise HTTPException(400, detail=str(e))\n",
+                note="the body only validates: the messages are the validator's (open-webui)"),
+        Example("from fastapi import HTTPException\n\nasync def body(request):\n    try:\n        return await request.json()\n    except Exception as e:\n        raise HTTPException(status_code=400, detail=f'Invalid JSON payload: {e!s}')\n",
+                note="parsing the client's body, answered with 400 (mlflow)"),
+        Example("from fastapi import HTTPException\n\ndef chat(body):\n    try:\n        payload = RequestPayload(**body)\n    except Exception as e:\n        raise HTTPException(status_code=400, detail=f'Invalid chat payload: {e!s}')\n",
+                note="a request model built from the body, answered with 400: validation messages (mlflow, open-webui)"),
     ]
     unsafe_fixed = {
         invalid[0]: "from flask import Flask, jsonify\nimport logging\n\nlogger = logging.getLogger(__name__)\n\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        logger.exception(\"Unexpected error\")\n        return jsonify({\"error\": \"Internal server error\"}), 500\n",
@@ -430,7 +520,7 @@ class ExceptionDetailLeak(Rule):
         values = _sink_arguments(node, qualified, ctx)
         if not values:
             return
-        self._check(values, ctx)
+        self._check(values, ctx, node)
 
     def visit_Return(self, node: ast.Return, ctx) -> None:
         if not ctx.excepts or node.value is None or ctx.file.is_test:
@@ -448,7 +538,7 @@ class ExceptionDetailLeak(Rule):
             return  # a Django view must return a response; a dict is template context
         self._check([body], ctx)
 
-    def _check(self, values: list[ast.expr], ctx) -> None:
+    def _check(self, values: list[ast.expr], ctx, call: Optional[ast.Call] = None) -> None:
         frames = _function_excepts(ctx)
         if not frames:
             return
@@ -458,7 +548,8 @@ class ExceptionDetailLeak(Rule):
         if not units or _in_debug_branch(ctx):
             return
         leaking = {id(_taint_frame(unit, frames, ctx)) for unit in units}
-        if all(self._user_error(frame, ctx) for frame in frames if id(frame) in leaking):
+        client_error = _client_error_status(call, ctx)
+        if all(self._user_error(frame, ctx, client_error) for frame in frames if id(frame) in leaking):
             return
         fixes = []
         builder = self._builder(units, frames, ctx)
@@ -466,7 +557,7 @@ class ExceptionDetailLeak(Rule):
             fixes.append(fix("Send a generic error message and log the exception", builder, safe=False))
         self.report(units[0], "Don't send exception details to the client; return a generic message and log the exception with `logger.exception()`", fixes=fixes)
 
-    def _user_error(self, frame, ctx) -> bool:
+    def _user_error(self, frame, ctx, client_error: bool = False) -> bool:
         caught = frame.node.type
         if caught is None:
             return False
@@ -479,6 +570,12 @@ class ExceptionDetailLeak(Rule):
                 continue
             if isinstance(item, ast.Name) and item.id in ctx.module.classes and qualified in ("", item.id):
                 continue
+            if _own_class(qualified, ctx.file.path):
+                continue  # the project's own error class: its messages are written by the project
+            if client_error and (qualified in _INVALID_INPUT_ERRORS or last in _INVALID_INPUT_ERRORS):
+                continue  # `except ValueError as e: raise HTTPException(400, str(e))`: a validation message
+            if qualified in _BROAD and _validates_only(frame.node, ctx, client_error):
+                continue  # `try: validate_password(pw)`: only validation messages can reach the client
             return False
         return True
 
@@ -521,6 +618,7 @@ _BOUNDARY_FUNCTIONS = frozenset({
     "shutdown", "serve", "serve_forever", "run_forever", "worker", "handle", "dispatch",
     "process_request", "process_response", "process_exception", "process_view", "emit",
     "cleanup", "teardown", "loop", "start", "callback", "on_message", "handle_error",
+    "lifespan", "startup", "on_startup", "on_shutdown",
 })
 # Other linters' suppressions of the same check: the handler was reviewed already.
 _OTHER_SUPPRESSIONS = re.compile(
@@ -559,6 +657,9 @@ def _handler_outcome(handler: ast.ExceptHandler, ctx) -> tuple[bool, bool, bool]
                     passes = True
                 elif callee in _TERMINATE or "reraise" in (_last_name(node.func) or ""):
                     raises = True  # sys.exit(1), `with safe_reraise():`, six.reraise(...)
+                elif callee == "os.kill" and node.args and isinstance(node.args[0], ast.Call) \
+                        and ctx.resolve(node.args[0].func) == "os.getpid":
+                    raises = True  # os.kill(os.getpid(), signal.SIGTERM): ends the program
         elif name and isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             if _hands_on(node, parents, ctx):
                 passes = True
@@ -571,13 +672,17 @@ def _hands_on(node: ast.Name, parents: dict, ctx) -> bool:
     parent = parents.get(id(node))
     stringified = False  # climbed through str(e) / repr(e) / "...".format(e)
     while True:
-        while isinstance(parent, _PARENS):
+        while isinstance(parent, (*_PARENS, ast.FormattedValue, ast.JoinedStr)):
+            if isinstance(parent, (ast.FormattedValue, ast.JoinedStr)):
+                stringified = True  # f"...{e}"
             child, parent = parent, parents.get(id(parent))
         if not isinstance(parent, ast.Call) or child is parent.func:
             break
         last = _last_name(parent.func) or ""
         if last.endswith(_EXCEPTION_SUFFIXES):
             return True  # wrapped into another exception: `errors.append(TagError(str(e)))`
+        if last in ("from_error", "from_exception", "from_exc"):
+            return True  # turned into an error object for the caller: `yield Event.from_error(f"...: {e}")`
         callee = ctx.resolve(parent.func) or ""
         if callee in ("str", "repr") or last == "format":
             stringified = True
@@ -641,7 +746,7 @@ def _at_boundary(ctx) -> bool:
     name = ctx.functions[-1].node.name if not isinstance(ctx.functions[-1].node, ast.Lambda) else ""
     if len(ctx.functions) > 1 and (name in _WRAPPER_NAMES or _wraps_decorated(ctx.functions[-1].node, ctx)):
         return True  # a decorator's wrapper: the boundary around every decorated call
-    if name in _BOUNDARY_FUNCTIONS or name.startswith(("run_", "_run", "main_", "handle_", "on_")) or name.endswith(("_loop", "_worker", "_main", "_thread", "_callback", "_handler")):
+    if name in _BOUNDARY_FUNCTIONS or name.startswith(("run_", "_run", "main_", "handle_", "on_")) or name.endswith(("_loop", "_worker", "_main", "_thread", "_callback", "_handler", "_lifespan")):
         return True
     return _in_loop(ctx)
 
@@ -659,15 +764,16 @@ class BroadExcept(Rule):
 
     A handler is fine when it:
     - re-raises (`raise`, `raise AppError(...) from e`, `with safe_reraise():`) or ends
-      the program (`sys.exit(2)`), or
+      the program (`sys.exit(2)`, `os.kill(os.getpid(), ...)`), or
     - hands the exception object on (`future.set_exception(e)`, `errors.append(e)`,
-      `return e`, `self.on_error(e)`), which propagates it by other means, or
+      `return e`, `self.on_error(e)`, `yield Event.from_error(f"...{e}")`), which
+      propagates it by other means, or
     - records the traceback (`logger.exception(...)`, `exc_info=True`,
       `traceback.print_exc()`, `sentry_sdk.capture_exception()`) **at a top-level
       boundary**: module level or `if __name__ == "__main__":`, a request handler, view,
       Socket.IO handler or task, code in a views module (`views.py`, `api.py`, `views/`)
       or a Django management command, a function named like an entry point or a callback
-      (`main`, `run`, `__call__`, `__exit__`, `close`, `*_loop`, `*_worker`, `handle_*`,
+      (`main`, `run`, `__call__`, `__exit__`, `close`, `lifespan`, `*_loop`, `*_worker`, `handle_*`,
       `on_*`...), a decorator's wrapper (`@functools.wraps`, `wrapper`), or a `try` inside
       a loop (a worker or main loop that keeps going after one item fails), or
     - guards a single `repr(obj)` / `str(obj)` / `format(obj)` / `hash(obj)` call with a
@@ -745,6 +851,12 @@ class BroadExcept(Rule):
         Example("import logging\nlogger = logging.getLogger(__name__)\n\nclass PaymentDetailsView(View):\n    def submit(self, request):\n        try:\n            self.handle_payment()\n        except Exception:\n            logger.exception('unhandled exception while taking payment')\n            return self.render_preview(request, error='Payment failed')\n",
                 path="shop/checkout/views.py", note="request boundary in a views module (django-oscar)"),
         Example("def upgrade():\n    try:\n        op.create_unique_constraint(None, 'dbs', ['name'])\n    except Exception:\n        pass\n", path="app/migrations/versions/0001_add.py", note="migrations"),
+        Example("import os\nimport signal\n\ndef monitor():\n    try:\n        check()\n    except Exception as e:\n        logger.error(f'monitor error: {e}')\n        os.kill(os.getpid(), signal.SIGTERM)\n",
+                note="ends the program (changedetection.io)"),
+        Example("def stream(text):\n    try:\n        response = parse(text)\n    except Exception as e:\n        yield Event.from_error(f'invalid output: {e}')\n        return\n",
+                note="turned into an error event for the caller (mlflow)"),
+        Example("import logging\n_logger = logging.getLogger(__name__)\n\nasync def _lifespan(app):\n    try:\n        await cleanup()\n    except Exception:\n        _logger.warning('cleanup failed', exc_info=True)\n    yield\n",
+                note="an ASGI lifespan is a boundary (mlflow)"),
     ]
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx) -> None:
@@ -788,8 +900,9 @@ class BroadExcept(Rule):
 
 def _collect_log_statements(body: list, path: tuple, out: list) -> None:
     """Statement-level logging calls with their position path (list identity, index)."""
+    exits = bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
     for index, stmt in enumerate(body):
-        here = path + ((id(body), index),)
+        here = path + ((id(body), index, exits),)
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             out.append((stmt, here, body))
         elif isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
@@ -813,7 +926,11 @@ def _bare_exception_log(stmt: ast.Expr, handler: ast.ExceptHandler) -> bool:
 def _both_run(path_a: tuple, path_b: tuple) -> bool:
     """Whenever the deeper of two statements runs, the shallower one runs too."""
     short, long = (path_a, path_b) if len(path_a) <= len(path_b) else (path_b, path_a)
-    return short[:-1] == long[: len(short) - 1] and short[-1][0] == long[len(short) - 1][0]
+    if not (short[:-1] == long[: len(short) - 1] and short[-1][0] == long[len(short) - 1][0]):
+        return False
+    if short[-1][1] > long[len(short) - 1][1] and any(entry[2] for entry in long[len(short):]):
+        return False  # `if x: log(...); return` then a later log: never both
+    return True
 
 
 class RedundantExceptionLogging(Rule):
@@ -828,7 +945,8 @@ class RedundantExceptionLogging(Rule):
     `logger.exception(...)` plus another call on the **same** logger with `exc_info=...`
     (or a second `logger.exception`), or a logged traceback plus `traceback.print_exc()`.
     Calls on different loggers are not duplicates, and calls in different branches of an
-    `if` never both run, so they are not reported either. The finding is on the redundant
+    `if` (or in an `if` block that returns before the other call) never both run, so they
+    are not reported either. The finding is on the redundant
     call: the later one on the same logger, or `traceback.print_exc()`.
 
     ## Why is this bad?
@@ -873,6 +991,8 @@ class RedundantExceptionLogging(Rule):
         Example("import logging\nimport traceback\nlogger = logging.getLogger(__name__)\n\ndef f(debug):\n    try:\n        work()\n    except Exception:\n        if debug:\n            traceback.print_exc()\n        else:\n            logger.exception('failed')\n        raise\n", note="different branches"),
         "import logging\nlogger = logging.getLogger(__name__)\n\ndef f():\n    try:\n        work()\n    except Exception as e:\n        logger.exception('failed')\n        logger.info('retrying after %s', e)\n        raise\n",
         "import logging\nlogger = logging.getLogger(__name__)\n\ndef f():\n    try:\n        work()\n    except Exception:\n        logger.error('failed', exc_info=False)\n        logger.exception('failed')\n        raise\n",
+        Example("import logging\nlogger = logging.getLogger(__name__)\n\ndef f(evidence):\n    try:\n        work(evidence)\n    except Exception:\n        if evidence is None:\n            logger.debug('failed', exc_info=True)\n            return None\n        logger.warning('retrying without evidence', exc_info=True)\n        work(None)\n",
+                note="the first log's branch returns: the two never both run (mlflow)"),
     ]
     fixed = {
         invalid[0]: "import logging\nimport traceback\nlogger = logging.getLogger(__name__)\n\ndef f():\n    try:\n        work()\n    except Exception:\n        logger.exception('failed')\n        return None\n",
@@ -956,7 +1076,9 @@ class LoggingBasicConfigInLibrary(Rule):
     `[project.scripts]` modules there); scripts (`scripts/`, `bin/`, `tools/`) and tests;
     functions named `main`/`cli`, functions decorated as click/typer commands, and functions
     this module calls from its `if __name__ == "__main__":` block. A module that has such a
-    block is run as a script, so its import-time call is the script's own. A function whose
+    block is run as a script, so its import-time call is the script's own; so is a
+    command-line module (one that builds an `argparse.ArgumentParser` or click/typer commands
+    at import time). A function whose
     name says it configures logging (`setup_logging()`, `configure_logging()`) is called on
     purpose by the application, and a Django/Flask settings module is the application's
     own configuration: neither is reported.
@@ -1018,6 +1140,10 @@ class LoggingBasicConfigInLibrary(Rule):
                 note="the application's settings module (Label Studio)"),
         Example("import logging\n\nlogging.basicConfig(level=logging.INFO)\nlogger = logging.getLogger(__name__)\n\ndef main():\n    serve()\n\nif __name__ == '__main__':\n    main()\n",
                 note="a module run as a script (Superset's MCP proxy)"),
+        Example("import argparse\nimport logging\n\nlogging.basicConfig(level=logging.INFO)\nparser = argparse.ArgumentParser()\nparser.add_argument('--model-uri')\nargs = parser.parse_args()\n",
+                note="a module that parses its command line at import: a script (mlflow's stdin server)"),
+        Example("import logging\nimport click\n\nlogging.basicConfig(level=logging.INFO)\n\n@click.group()\ndef cli():\n    pass\n",
+                note="a click program (chainlit's CLI)"),
     ]
     unsafe_fixed = {
         invalid[0]: "import logging\n\nlogger = logging.getLogger(__name__)\n",
@@ -1032,7 +1158,13 @@ class LoggingBasicConfigInLibrary(Rule):
             if isinstance(func, ast.Name):
                 self.fact("main-call", func.id)
             return
-        if _last_name(func) != "basicConfig":
+        last = _last_name(func)
+        if not ctx.functions and last in ("ArgumentParser", "command", "group", "Typer"):
+            qualified = ctx.call_name(node) or ""
+            if qualified == "argparse.ArgumentParser" or qualified.startswith(("click.", "typer.")):
+                self.fact("cli")  # a command-line program: its import-time configuration is its own
+            return
+        if last != "basicConfig":
             return
         if ctx.call_name(node) != "logging.basicConfig":
             return
@@ -1041,7 +1173,7 @@ class LoggingBasicConfigInLibrary(Rule):
             return
         # A module with an `if __name__ == "__main__":` block is a script: its import-time
         # configuration is the script's own (a fact, since the guard may be another block).
-        condition = lambda facts: not self.has_fact(facts, "main-guard")  # noqa: E731
+        condition = lambda facts: not self.has_fact(facts, "main-guard") and not self.has_fact(facts, "cli")  # noqa: E731
         if ctx.functions:
             for frame in ctx.functions:
                 func_node = frame.node
@@ -1053,7 +1185,7 @@ class LoggingBasicConfigInLibrary(Rule):
             outer = ctx.functions[0]
             if outer.class_node is None and not isinstance(outer.node, ast.Lambda):
                 outer_name = outer.node.name
-                condition = lambda facts, name=outer_name: not self.has_fact(facts, "main-call", name) and not self.has_fact(facts, "main-guard")  # noqa: E731
+                condition = lambda facts, name=outer_name: not self.has_fact(facts, "main-call", name) and not self.has_fact(facts, "main-guard") and not self.has_fact(facts, "cli")  # noqa: E731
         fixes = []
         stmt = ctx.parent if isinstance(ctx.parent, ast.Expr) else None
         if stmt is not None:
@@ -1073,10 +1205,10 @@ class LoggingBasicConfigInLibrary(Rule):
 
 # -- PR305 ----------------------------------------------------------------------------------
 
-_CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse", "getopt", "cleo", "cement", "plac",
+_CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse", "getopt", "cleo", "cement", "plac", "invoke",
                 "getpass", "colorama", "termcolor", "curses", "rich", "prompt_toolkit", "questionary", "blessed")
 # Prints under these conditions are deliberate output (``if verbosity >= 2:``, ``if debug:``).
-_OUTPUT_GATES = ("verbos", "debug", "print", "quiet", "silent", "interactive", "echo")
+_OUTPUT_GATES = ("verbos", "debug", "print", "quiet", "silent", "interactive", "echo", "progress")
 # Words of a function name that say it prints: print_report(), _dump_state(), show_banner().
 _OUTPUT_FUNCTIONS = frozenset({"print", "prints", "pprint", "dump", "dumps", "banner", "echo"})
 _OUTPUT_CLASSES = ("stdout", "console", "terminal", "printer")
@@ -1084,6 +1216,38 @@ CONSOLE_PRINTS = 5  # a function with this many prints is a console/report routi
 _LOGGING_SETUP = frozenset({"basicConfig", "dictConfig", "fileConfig", "setup_logging_subsystem"})
 # Modules that import terminal helpers (``from myapp.utils import term``) write to a console.
 _CONSOLE_MODULE_PARTS = frozenset({"term", "terminal", "console", "tty", "cli"})
+
+
+_PRINT_SUPPRESSION = re.compile(r"#\s*noqa:[^#]*\bT20[13]?\b", re.IGNORECASE)
+_FILE_PRINT_SUPPRESSION = re.compile(r"^#\s*(?:ruff|flake8)\s*:\s*noqa(?:\s*$|:[^\n]*\bT20[13]?\b)", re.IGNORECASE | re.MULTILINE)
+_EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+
+
+def _before_exit(ctx) -> bool:
+    """Is the print followed, in its block, by ``raise SystemExit(...)`` / ``sys.exit(...)``?"""
+    statement = None
+    for parent in reversed(ctx.parents):
+        if isinstance(parent, ast.stmt):
+            if statement is None:
+                statement = parent
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(parent, field, None)
+                if isinstance(block, list) and statement in block:
+                    return any(_exits(later, ctx) for later in block[block.index(statement) + 1:])
+            return False
+        if isinstance(parent, ast.ExceptHandler) and statement is not None and statement in parent.body:
+            return any(_exits(later, ctx) for later in parent.body[parent.body.index(statement) + 1:])
+    return False
+
+
+def _exits(stmt: ast.stmt, ctx) -> bool:
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return ctx.resolve(exc) in ("SystemExit", "builtins.SystemExit")
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return (ctx.resolve(stmt.value.func) or "") in _EXIT_CALLS
+    return False
 
 
 def _gated_output(ctx) -> bool:
@@ -1118,7 +1282,11 @@ class PrintInProductionCode(Rule):
       functions that configure logging (a program's entry point), and classes named for
       the console (`StdOutEventLogger`, `ConsoleReporter`);
     - modules that import terminal helpers (`colorama`, `rich`, `curses`, `getpass`,
-      `myapp.utils.term`, `...cli`).
+      `myapp.utils.term`, `...cli`) or `invoke`;
+    - `print()` with no arguments (a blank console line), a fatal console message right
+      before `raise SystemExit(...)`/`sys.exit(...)`, modules with an
+      `if __name__ == "__main__":` block and no request handlers (scripts), and prints already reviewed for
+      flake8-print/Ruff's `T201` (`# noqa: T201`, a file-wide `# ruff: noqa: T201`).
 
     ## Why is this bad?
     In a service, stdout is not a log: `print` output has no level, timestamp or logger
@@ -1175,6 +1343,8 @@ class PrintInProductionCode(Rule):
         "print('loading model')\n",
         "def compute_fingerprint(data):\n    print('hashing', len(data))\n",
         "def f(perm, app):\n    print('Adding %s to %s' % (perm, app))\n",
+        Example("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/orders', methods=['POST'])\ndef create():\n    print('created order')\n    return 'ok'\n\nif __name__ == '__main__':\n    app.run()\n",
+                note="a service module with a development-server guard is not a script"),
     ]
     valid = [
         Example("if __name__ == '__main__':\n    print('hello')\n", note="main guard"),
@@ -1196,6 +1366,15 @@ class PrintInProductionCode(Rule):
         Example("from myapp.utils import term\n\ndef purge(count):\n    print(term.colored(f'Erased {count} messages'))\n", note="a console module (Celery's worker program)"),
         Example("def ogrinfo(source):\n    for layer in source:\n        print('layer', layer)\n        print('type', layer.type)\n        print('count', len(layer))\n        print('srs', layer.srs)\n        print('extent', layer.extent)\n", note="a report routine made of prints (Django's ogrinfo)"),
         Example("def evcam(camera, loglevel=0, logfile=None):\n    app.log.setup_logging_subsystem(loglevel, logfile)\n    print(f'-> evcam: Taking snapshots with {camera}')\n", note="a function that configures logging is a program's entry point (Celery)"),
+        Example("def archive(links):\n    try:\n        run(links)\n    except BaseException:\n        print()\n        raise\n", note="a blank console line (archivebox)"),
+        Example("def atomic_write(path, data):\n    try:\n        write(path, data)\n    except OSError as e:\n        print(f'[X] Failed to write {path} ({e})')\n        print('    The data folder must support FSYNC.')\n        raise SystemExit(1)\n",
+                note="a fatal console message before the program exits (archivebox)"),
+        Example("import json\n\ndef main():\n    pass\n\ndef hook():\n    print(json.dumps({'continue': True}))  # noqa: T201\n",
+                note="reviewed for Ruff's T201: stdout is the hook protocol (mlflow)"),
+        Example("# ruff: noqa: T201\ndef _log(progress, msg):\n    if progress:\n        print(msg)\n", note="a file-wide T201 exemption (mlflow)"),
+        Example("from invoke import task\n\n@task\ndef bootstrap(context):\n    print('*** Creating database')\n", path="wger/tasks.py", note="invoke tasks (wger)"),
+        Example("import sys\n\ndef execute(args):\n    print('WARNING: failed')\n\nif __name__ == '__main__':\n    execute(sys.argv)\n",
+                note="a module run as a script (pgadmin's process executor)"),
     ]
     unsafe_fixed = {
         invalid[0]: "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef sync(orders):\n    logger.info(\"Syncing %s orders\", len(orders))\n",
@@ -1236,15 +1415,25 @@ class PrintInProductionCode(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         if ctx.in_main_guard:
+            self.fact("main-guard")
             return
+        if ctx.functions and ctx.functions[-1].handler:
+            self.fact("handler")  # a service module (`app.run()` under the guard is a dev server)
         func = node.func
         if not isinstance(func, ast.Name) or func.id != "print":
             return
         if ctx.resolve(func) not in ("print", "builtins.print"):
             return
+        if not node.args and not node.keywords:
+            return  # `print()`: a blank line on a console, nothing to log
         file = ctx.file
         if not file.is_application_code or file.is_entrypoint:
             return
+        line = ctx.source.line_text(node.lineno - 1)
+        if "#" in line and _PRINT_SUPPRESSION.search(line) or self._file_allows_print(ctx):
+            return  # `# noqa: T201`: reviewed for flake8-print / Ruff's T201 already
+        if _before_exit(ctx):
+            return  # a fatal message on the console right before `raise SystemExit(1)`
         path = file.path
         if "/management/commands/" in path or path.startswith("management/commands/"):
             return
@@ -1292,7 +1481,16 @@ class PrintInProductionCode(Rule):
                 return merge_insertions(edits)
 
             fixes.append(fix(f"Replace `print()` with `logger.{level}()`", build, safe=False))
-        self.report(node, f"Use a module logger (`logger.{level}(...)`) instead of `print()` in application code", fixes=fixes)
+        code = self.code
+        self.report(node, f"Use a module logger (`logger.{level}(...)`) instead of `print()` in application code", fixes=fixes,
+                    condition=lambda facts: (code, "main-guard") not in facts or (code, "handler") in facts)
+
+    _allows_print: Optional[bool] = None
+
+    def _file_allows_print(self, ctx) -> bool:
+        if self._allows_print is None:
+            self._allows_print = bool(_FILE_PRINT_SUPPRESSION.search(ctx.source.text))
+        return self._allows_print
 
 
 # -- PR306 ----------------------------------------------------------------------------------

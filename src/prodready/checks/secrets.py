@@ -318,7 +318,12 @@ class HardcodedSecret(Rule):
     words, regular expressions, header names, CLI options, `_sentinels`, the names of other
     settings (`SECRET_KEY = "AWS_SECRET_ACCESS_KEY"`), field-name mappings
     (`{"access_token": "password"}`), constants that name themselves
-    (`PASSWORD = "password"`); members of `Enum`/`Choices` classes; fields of pydantic
+    (`PASSWORD = "password"`), dotted config paths (`"web.search.bing_api_key"`), display
+    masks (`"xxxxxxx"`), URLs without credentials, paths to credential files
+    (`GOOGLE_APPLICATION_CREDENTIALS = "/.gcs"`), old published defaults kept to refuse
+    them (`LEGACY_DEFAULT_ADMIN_PASSWORD`), and dummy API keys that only satisfy a client
+    library (`api_key="ollama"`, `"EMPTY"`, `"unused"`, `"sk-FAKE-..."`: they grant no
+    access; a placeholder `SECRET_KEY` or password still is reported); members of `Enum`/`Choices` classes; fields of pydantic
     `BaseSettings` classes (PR202 reports those). In dev/test settings modules
     (`settings/dev.py`, `local.py`) and `DevelopmentConfig`/`TestingConfig` classes the
     severity is information.
@@ -408,6 +413,19 @@ class HardcodedSecret(Rule):
                 note="a CLI option; a sentinel the app compares against (superset)"),
         Example('ENGINE_PARAMS = {"password": "Database password", "client_secret": "Azure AD application secret"}\n',
                 note="descriptions of parameters (superset)"),
+        Example("CONFIG_KEYS = {'BING_SEARCH_V7_SUBSCRIPTION_KEY': 'web.search.bing_search_v7_subscription_key'}\n",
+                note="a setting name mapped to its config path (open-webui)"),
+        Example("display_dsn_args['password'] = 'xxxxxxx'\n", note="a display mask (pgadmin)"),
+        Example('_DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/"\n',
+                note="a URL without credentials: the key of Docker's auth config (mlflow)"),
+        Example('envs = {}\nenvs["GOOGLE_APPLICATION_CREDENTIALS"] = "/.gcs"\n',
+                note="the path of a credentials file, not a credential (mlflow)"),
+        Example('_LEGACY_DEFAULT_ADMIN_PASSWORD = "password1234"\n',
+                note="an old published default the code refuses (mlflow)"),
+        Example('class OllamaConfig:\n    api_key: str = "ollama"\n\nclient_kwargs = {}\nclient_kwargs["api_key"] = "unused"\n',
+                note="dummy keys for clients that insist on one; they grant no access (mlflow)"),
+        Example('import os\n\ndef run(ci):\n    if ci:\n        os.environ["OPENAI_API_KEY"] = "sk-FAKE-OPENAI-API-KEY"\n',
+                note="an explicitly fake API key (chainlit's CI mode)"),
     ]
     unsafe_fixed = {
         invalid[0]: 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
@@ -510,7 +528,9 @@ class HardcodedSecretDefault(Rule):
     `env("SECRET_KEY", default="dev")` / `env.str(...)`, environs `env.str(...)`,
     python-decouple `config("SECRET_KEY", default="dev")`, and fields of pydantic-settings
     `BaseSettings` classes with a literal default (`secret_key: str = "dev"`).
-    `""` and `None` fallbacks are not reported (they do not hide a secret), nor is test code;
+    `""` and `None` fallbacks are not reported (they do not hide a secret), nor are dummy
+    API keys that only satisfy a client library (`os.environ.get("OLLAMA_API_KEY", "ollama")`),
+    nor is test code;
     in dev/test settings modules the severity is information.
 
     ## Why is this bad?
@@ -585,6 +605,8 @@ class HardcodedSecretDefault(Rule):
         'import os\nTOKEN_TYPE = os.environ.get("TOKEN_TYPE") or "bearer"\n',
         Example('SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="x-fallback")\n', path="app/jobs.py",
                 note="an unknown `env` outside settings modules"),
+        Example('import os\nconfig = OllamaConfig(api_key=os.environ.get("OLLAMA_API_KEY", "ollama"))\n',
+                note="Ollama's documented dummy key: the local server ignores it (mlflow)"),
     ]
     unsafe_fixed = {
         invalid[0]: 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',

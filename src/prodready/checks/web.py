@@ -1048,7 +1048,9 @@ class TrustRemoteCode(Rule):
     `AutoTokenizer.from_pretrained`, `pipeline(...)`, `datasets.load_dataset(...)`,
     `SentenceTransformer(...)` and any other call taking that argument. When `revision=` pins
     a full commit hash the finding is information (the code that runs is fixed and
-    reviewable).
+    reviewable). Not reported after an explicit opt-in check earlier in the same function
+    (a call such as `_check_model_code_loading_allowed(...)`, `ensure_trusted(...)`: the
+    operator enabled custom code on purpose).
 
     ## Why is this bad?
     The loader imports and executes `modeling_*.py`/dataset scripts from the Hub repository
@@ -1083,12 +1085,16 @@ class TrustRemoteCode(Rule):
         "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"org/model\")\n",
         "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"org/model\", trust_remote_code=False)\n",
         "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(name, trust_remote_code=settings.TRUST_REMOTE_CODE)\n",
+        Example("from transformers import AutoConfig\n\ndef load_class(path):\n    _check_model_code_loading_allowed('a custom architecture')\n    return AutoConfig.from_pretrained(path, trust_remote_code=True)\n",
+                note="after an explicit opt-in check (mlflow)"),
     ]
 
     def visit_keyword(self, node: ast.keyword, ctx) -> None:
         if node.arg != "trust_remote_code" or not is_true(node.value) or ctx.file.is_test:
             return
         call = ctx.parent
+        if _opt_in_checked(node, ctx):
+            return
         revision = keyword_value(call, "revision") if isinstance(call, ast.Call) else None
         if isinstance(revision, ast.Constant) and isinstance(revision.value, str) and _COMMIT.match(revision.value):
             self.report(node, "Review the repository's code at the pinned commit: `trust_remote_code=True` runs it "
@@ -1096,6 +1102,23 @@ class TrustRemoteCode(Rule):
             return
         self.report(node, "Drop `trust_remote_code=True`, or pin `revision=` to a reviewed commit: it runs Python "
                           "code from the model repository on this server")
+
+
+_OPT_IN_WORDS = ("allow", "trust", "consent", "confirm")
+
+
+def _opt_in_checked(node: ast.AST, ctx) -> bool:
+    """``_check_model_code_loading_allowed(...)`` earlier in the function: the operator opted in
+    (mlflow refuses to load custom model code unless it is enabled)."""
+    frame = ctx.current_function
+    if frame is None:
+        return False
+    for sub in ast.walk(frame.node):  # only runs for `trust_remote_code=True`, which is rare
+        if isinstance(sub, ast.Call) and sub.lineno < node.lineno:
+            last = (sub.func.attr if isinstance(sub.func, ast.Attribute) else getattr(sub.func, "id", "")).lower()
+            if any(word in last for word in _OPT_IN_WORDS) and last not in ("from_pretrained", "pipeline"):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1169,7 +1192,18 @@ class _SqlBuild:
         if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
             return all(self.safe(e, depth) for e in expr.elts)
         if isinstance(expr, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
-            return self.safe(expr.elt, depth)
+            counters = {gen.target.id for gen in expr.generators if isinstance(gen.target, ast.Name)
+                        and isinstance(gen.iter, ast.Call) and _last_name(gen.iter.func) == "range"}
+            saved = {name: self.locals.get(name) for name in counters}
+            self.locals.update(dict.fromkeys(counters, "safe"))  # `f":id_{i}" for i in range(n)`: numbered binds
+            try:
+                return self.safe(expr.elt, depth)
+            finally:
+                for name, value in saved.items():
+                    if value is None:
+                        self.locals.pop(name, None)
+                    else:
+                        self.locals[name] = value
         return self.safe(expr, depth)
 
     # -- strings --------------------------------------------------------------------------
@@ -1347,6 +1381,8 @@ def _no_parameters(parts: list) -> bool:
 def _value_position(before: str, after: str) -> bool:
     """Is a hole between ``before`` and ``after`` where SQL expects a value (not a name)?"""
     if before.count("'") % 2 == 1:
+        if re.search(r"'\$[.\[][^']*$", before):
+            return False  # a JSON path ('$.{key}'): SQL/JSON functions need it literal, no parameter fits
         return True  # inside a quoted string literal
     if after.lstrip().startswith(".") or before.endswith((".", "`", '"', "[", "@")):
         return False  # part of a (quoted or qualified) name
@@ -1420,8 +1456,11 @@ class RawSqlString(Rule):
     - parts that are safe in SQL text: constants and UPPER_CASE module constants, numbers
       (`%d`, `{n:d}`, `int(...)`, `len(...)`), identifiers quoted with
       `connection.ops.quote_name()`/`qn()`/`quote_ident()` (also through a local variable),
-      placeholder lists such as `", ".join(["%s"] * len(ids))`, `"ASC" if asc else "DESC"`,
+      placeholder lists such as `", ".join(["%s"] * len(ids))` or numbered binds
+      (`",".join(f":id_{i}" for i in range(n))`), `"ASC" if asc else "DESC"`,
       and psycopg2's `sql.SQL(...).format(sql.Identifier(...))` composition;
+    - JSON paths inside a quoted literal (`JSON_VALUE(meta, '$.{key}')`): SQL/JSON
+      functions need them literal, so no parameter fits;
     - identifier and fragment positions (`FROM {table}`, `WHERE {clause}`, `{alias}.col`):
       parameters cannot replace them, and in practice they hold names and parameterised
       fragments built by the code; validate or quote names that come from users;
@@ -1502,10 +1541,14 @@ class RawSqlString(Rule):
                 note="a qualified column name"),
         Example("import itertools\ndef find(cursor, pks):\n    clause = \"id IN ({})\".format(\", \".join(itertools.repeat(\"%s\", len(pks))))\n    cursor.execute(\"SELECT * FROM t WHERE \" + clause, pks)\n",
                 note="placeholders from itertools.repeat"),
+        Example("def delete(cursor, ids):\n    placeholders = ','.join([f':id_{i}' for i in range(len(ids))])\n    cursor.execute(f'DELETE FROM chunk WHERE id IN ({placeholders})')\n",
+                note="numbered bind names (open-webui's Oracle store)"),
         Example("def find(connection, cursor, name):\n    table = connection.ops.quote_name(name)\n    cursor.execute(\"SELECT * FROM t WHERE x = %s\" % table)\n",
                 note="a local holding a quoted name"),
         Example("def f(cursor, user_id):\n    cursor.execute(f\"UPDATE t SET x = {user_id}\")\n", path="app/migrations/0002_data.py",
                 note="migrations"),
+        Example("def query(cursor, filters):\n    sql = 'SELECT id FROM chunks WHERE collection = :c'\n    for i, key in enumerate(filters):\n        sql += f\" AND JSON_VALUE(meta, '$.{key}') = :v{i}\"\n    cursor.execute(sql)\n",
+                note="a JSON path must be literal; the values are bound (open-webui's Oracle store)"),
     ]
 
     def __init__(self, ctx) -> None:
