@@ -6,6 +6,7 @@ from typing import Optional, Sequence
 
 from prodready.checks import all_rules
 from prodready.core.config import Config
+from prodready.core.crossmodule import ProjectResolver
 from prodready.core.engine import Analysis, analyze_source
 from prodready.core.findings import Finding
 from prodready.core.rule import Rule
@@ -18,8 +19,11 @@ def check_text(
     path: str = "<stdin>.py",
     config: Optional[Config] = None,
     rules: Optional[Sequence[type[Rule]]] = None,
+    project: Optional[ProjectResolver] = None,
 ) -> Analysis:
-    return analyze_source(SourceFile(text, path), config or Config(), rules or all_rules())
+    """Findings for ``text`` as the file at ``path``; with ``project`` (a `ProjectResolver`),
+    names imported from the project's other modules are resolved too."""
+    return analyze_source(SourceFile(text, path), config or Config(), rules or all_rules(), project=project)
 
 
 def fix_source(
@@ -30,11 +34,12 @@ def fix_source(
     unsafe: bool = False,
     rules: Optional[Sequence[type[Rule]]] = None,
     only_codes: Optional[set[str]] = None,
+    project: Optional[ProjectResolver] = None,
 ) -> FixRun:
     config = config or Config()
 
     def analyze(current: str) -> list[Finding]:
-        return check_text(current, path, config, rules).findings
+        return check_text(current, path, config, rules, project).findings
 
     only = (lambda f: f.code in only_codes) if only_codes else None
     return fix_text(text, analyze, unsafe=unsafe, target_version=config.target_version, only=only)

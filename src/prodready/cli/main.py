@@ -18,7 +18,7 @@ from typing import Optional, Sequence, TextIO
 
 import prodready
 from prodready.cli import output
-from prodready.cli.runner import FileResult, Item, Task, process
+from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
 from prodready.core.config import Config, ConfigError
 
 ISSUES_URL = "https://github.com/prodready/prodready/issues"
@@ -495,12 +495,15 @@ def _cache_hit(cache, task: Task) -> Optional[FileResult]:
     try:
         items = [Item.from_json(entry) for entry in payload["items"]]
         rule_errors = [str(m) for m in payload.get("rule_errors", [])]
-    except (KeyError, TypeError, ValueError):
+        deps = payload.get("deps") or {}
+        if not deps_unchanged(deps):
+            return None  # a module its cross-module names came from changed
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
     needs_fixes = task.mode in ("fix", "diff") or task.want_edits
     if needs_fixes and any(item.offer(task.unsafe) is not None for item in items):
         return None  # the fix edits are computed from a fresh analysis
-    return FileResult(task.path, task.display, sha, items, rule_errors, cached=True)
+    return FileResult(task.path, task.display, sha, items, rule_errors, cached=True, deps=deps)
 
 
 # -- rules / rule / docs / server ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Optional
 
 from prodready.core import engine
 from prodready.core.config import Config
+from prodready.core.crossmodule import ProjectResolver, find_root
 from prodready.core.engine import Analysis, analyze_source, decode_source
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Applicability, Finding
@@ -93,6 +94,7 @@ class Task:
     want_edits: bool = False
     data: Optional[bytes] = None  # stdin contents
     stdin: bool = False
+    cross_module: bool = True  # resolve names imported from the project's other modules
 
 
 @dataclass
@@ -109,11 +111,28 @@ class FileResult:
     output_text: Optional[str] = None  # stdin with --fix: the fixed source
     write_error: Optional[str] = None
     cached: bool = False
+    # Other project files the findings depend on (cross-module names): path -> [mtime_ns,
+    # size] or None (missing). A cached result is used only while they are unchanged.
+    deps: dict = field(default_factory=dict)
 
     def cache_payload(self) -> dict:
-        """What the cache keeps: findings without resolved edits, and rule errors."""
+        """What the cache keeps: findings without resolved edits, rule errors, dependencies."""
         return {"items": [{**i.to_json(), "edit": None} for i in self.items],
-                "rule_errors": list(self.rule_errors)}
+                "rule_errors": list(self.rule_errors), "deps": dict(self.deps)}
+
+
+def deps_unchanged(deps: dict) -> bool:
+    """Are the files a cached result depended on (`FileResult.deps`) as they were?"""
+    for path, stamp in deps.items():
+        try:
+            st = os.stat(path)
+        except OSError:
+            if stamp is not None:
+                return False
+            continue
+        if stamp is None or [st.st_mtime_ns, st.st_size] != list(stamp):
+            return False
+    return True
 
 
 def sha256(data: bytes) -> str:
@@ -153,11 +172,50 @@ def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, 
     return item
 
 
+# One ProjectResolver per project root and process: its module and jedi caches serve every
+# file of the run that this process checks (worker processes build their own).
+_PROJECTS: dict[str, ProjectResolver] = {}
+_ROOTS: dict[str, str] = {}  # folder -> its project root, when no config file says
+
+
+def project_for(task: Task) -> Optional[ProjectResolver]:
+    if not task.cross_module:
+        return None
+    root = task.config.root
+    if not root:
+        folder = os.path.dirname(os.path.abspath(task.path))
+        root = _ROOTS.get(folder)
+        if root is None:
+            root = _ROOTS[folder] = str(find_root(folder))
+    project = _PROJECTS.get(root)
+    if project is None:
+        if len(_PROJECTS) >= 16:
+            _PROJECTS.clear()
+        project = _PROJECTS[root] = ProjectResolver(root)
+    return project
+
+
 def _analyze(text: str, task: Task, file: FileInfo) -> tuple[Analysis, SourceFile]:
     from prodready.checks import all_rules
 
     source = SourceFile(text, task.path if not task.stdin else task.analysis_path)
-    return analyze_source(source, task.config, all_rules(), file), source
+    project = project_for(task)
+    if project is not None and task.stdin:
+        project = _At(project, task.path)  # type: ignore[assignment]
+    return analyze_source(source, task.config, all_rules(), file, project), source
+
+
+class _At:
+    """Stdin: rules see the display path, relative imports resolve from the absolute one."""
+
+    def __init__(self, project: ProjectResolver, path: str) -> None:
+        self.project, self.path = project, path
+
+    def for_file(self, _path: str):
+        return self.project.for_file(self.path)
+
+    def adopt(self, *_args) -> None:
+        pass  # the text is not the file's
 
 
 def _encoding(data: bytes) -> str:
@@ -271,6 +329,7 @@ def _process(task: Task, result: FileResult) -> None:
         result.output_text = text
     result.items = _items(analysis, source, task.want_edits, task.unsafe, target)
     result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
+    result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
 
 
 def _fix(text: str, task: Task, file: FileInfo) -> tuple[str, int]:

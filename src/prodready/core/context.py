@@ -16,7 +16,7 @@ from prodready.core.config import Config
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, FixOffer, RuleError, Severity
 from prodready.core.frameworks import handler_kind, resolve_bases
-from prodready.core.names import NameResolver
+from prodready.core.names import ExternalResolver, NameResolver
 from prodready.core.source import SourceFile
 
 if TYPE_CHECKING:
@@ -62,12 +62,15 @@ class Context:
         file: FileInfo,
         config: Config,
         module: ModuleContext,
+        external: Optional[ExternalResolver] = None,
     ) -> None:
         self.source = source
         self.file = file
         self.config = config
         self.module = module
-        self.names = NameResolver(module.bindings)
+        # ``external``: answers for names imported from the project's other modules
+        # (core/crossmodule.py); rules see its answers through `resolve` without knowing it.
+        self.names = NameResolver(module.bindings, external)
         self.parents: list[ast.AST] = []
         self.functions: list[FunctionFrame] = []
         self.classes: list[ast.ClassDef] = []

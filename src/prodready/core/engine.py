@@ -14,17 +14,20 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 from prodready.core.config import Config
 from prodready.core.context import Context, ModuleContext, PendingFinding
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.frameworks import class_table
-from prodready.core.names import NameResolver
+from prodready.core.names import ExternalResolver, NameResolver
 from prodready.core.rule import Rule
 from prodready.core.source import SourceFile
 from prodready.core.suppress import is_suppressed, skip_file
+
+if TYPE_CHECKING:
+    from prodready.core.crossmodule import ProjectResolver
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are reported, not analysed
 
@@ -94,6 +97,9 @@ class Analysis:
     errors: list[RuleError] = field(default_factory=list)
     problem: Optional[ParseProblem] = None
     source: Optional[SourceFile] = None
+    # Other project files whose contents the findings depend on (cross-module names):
+    # path -> (mtime_ns, size) or None when missing, as read during the analysis.
+    dependencies: dict = field(default_factory=dict)
 
 
 class _Walker:
@@ -254,9 +260,13 @@ def analyze_block(
     config: Config,
     module: ModuleContext,
     rules: Sequence[type[Rule]],
+    external: Optional[ExternalResolver] = None,
 ) -> BlockResult:
-    """Run ``rules`` over ``statements`` (parsed from ``source``) in one walk."""
-    ctx = Context(source, file, config, module)
+    """Run ``rules`` over ``statements`` (parsed from ``source``) in one walk.
+
+    ``external``: the cross-module hook for this file (`ProjectResolver.for_file`), or None.
+    """
+    ctx = Context(source, file, config, module, external)
     walker = _Walker(ctx, RuleSet.for_rules(rules))
     limit = sys.getrecursionlimit()
     try:
@@ -314,8 +324,13 @@ def analyze_source(
     config: Config,
     rules: Sequence[type[Rule]],
     file: Optional[FileInfo] = None,
+    project: Optional["ProjectResolver"] = None,
 ) -> Analysis:
-    """Analyse one whole file with the rules ``config`` enables for its path."""
+    """Analyse one whole file with the rules ``config`` enables for its path.
+
+    ``project``: resolve names imported from the project's other modules (lazily, only for
+    names a rule asks about; see core/crossmodule.py). None: this file alone.
+    """
     file = file or FileInfo.for_path(source.path, config.option("entrypoints", ()))
     if skip_file(source.text):
         return Analysis([], source=source)
@@ -327,9 +342,14 @@ def analyze_source(
         message = f"SyntaxError: {err.msg if err else 'invalid syntax'}"
         return Analysis([], problem=ParseProblem(message, start, end), source=source)
     module = module_context(tree.body)
-    result = analyze_block(source, tree.body, file, config, module, active)
+    external = project.for_file(source.path) if project is not None else None
+    result = analyze_block(source, tree.body, file, config, module, active, external)
     findings = finalize(source, result.pending, result.facts, active, file, config)
-    return Analysis(findings, result.errors, None, source)
+    dependencies = {}
+    if project is not None:
+        dependencies = dict(external.consulted)  # type: ignore[union-attr]
+        project.adopt(source.path, source.text, tree, module.bindings)  # files importing it: no re-parse
+    return Analysis(findings, result.errors, None, source, dependencies)
 
 
 def decode_source(data: bytes) -> tuple[Optional[str], Optional[str]]:

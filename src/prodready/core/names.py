@@ -10,15 +10,34 @@ resolves. Function-local bindings are added by the engine as its single walk rea
 
 A name bound to the result of a call resolves to ``<callee>()``: after
 ``s = requests.Session()``, ``s.get`` resolves to ``requests.Session().get``.
+
+Imports of the project's own modules resolve to project-local names (``.extensions.http``
+for ``from .extensions import http``). A resolver built with an ``external`` hook (see
+core/crossmodule.py) asks it what such a name is in its module, so that ``http.get(...)``
+resolves to ``requests.Session().get`` when extensions.py says ``http = requests.Session()``.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Protocol
 
 # A name bound locally to something we cannot name (a user class, a literal, a parameter).
 LOCAL = None
+
+
+class ExternalResolver(Protocol):
+    """Answers for names that live in another module of the project (core/crossmodule.py).
+
+    ``prefixes``: the qualified names it can answer start with one of these (``"."`` for
+    relative imports, ``"myapp."`` for the project's own packages). Called with such a name
+    (``.extensions.http.get``) it returns the name with the project-local part substituted
+    (``requests.Session().get``), or None when it cannot tell.
+    """
+
+    prefixes: tuple[str, ...]
+
+    def __call__(self, qualified: str) -> Optional[str]: ...
 
 
 def _import_bindings(node: ast.AST, package: str = "") -> Iterable[tuple[str, str]]:
@@ -36,7 +55,9 @@ def _import_bindings(node: ast.AST, package: str = "") -> Iterable[tuple[str, st
         for alias in node.names:
             if alias.name == "*":
                 continue
-            yield alias.asname or alias.name, f"{module}.{alias.name}" if module else alias.name
+            # `from . import x` is `.x` (x in this package), like `from .m import x` is `.m.x`.
+            joined = module + alias.name if module.endswith(".") else f"{module}.{alias.name}"
+            yield alias.asname or alias.name, joined if module else alias.name
 
 
 class Scope:
@@ -53,11 +74,20 @@ class Scope:
 class NameResolver:
     """Resolves expressions to qualified names using the current stack of scopes."""
 
-    def __init__(self, module_bindings: Optional[dict[str, Optional[str]]] = None) -> None:
+    def __init__(
+        self,
+        module_bindings: Optional[dict[str, Optional[str]]] = None,
+        external: Optional[ExternalResolver] = None,
+    ) -> None:
         module = Scope("module")
         if module_bindings:
             module.bindings.update(module_bindings)
         self.scopes: list[Scope] = [module]
+        self.external = external
+        if external is not None:
+            # Only resolvers with a hook pay for it: `resolve` stays the plain method otherwise.
+            self._external_prefixes = tuple(external.prefixes)
+            self.resolve = self._resolve_with_external  # type: ignore[method-assign]
 
     # -- building ---------------------------------------------------------------------------
     @staticmethod
@@ -151,7 +181,7 @@ class NameResolver:
                 return True, scope.bindings[name]
         return False, None
 
-    def resolve(self, node: ast.AST) -> Optional[str]:
+    def _resolve_local(self, node: ast.AST) -> Optional[str]:
         """Qualified name of a Name/Attribute/call chain, or None when it is not knowable.
 
         An unbound bare name resolves to ``builtins.<name>`` only for real builtins;
@@ -164,12 +194,22 @@ class NameResolver:
                 return qualified
             return node.id
         if isinstance(node, ast.Attribute):
-            base = self.resolve(node.value)
+            base = self._resolve_local(node.value)
             return f"{base}.{node.attr}" if base else None
         if isinstance(node, ast.Call):
-            callee = self.resolve(node.func)
+            callee = self._resolve_local(node.func)
             return callee + "()" if callee else None
         return None
+
+    resolve = _resolve_local
+
+    def _resolve_with_external(self, node: ast.AST) -> Optional[str]:
+        """`resolve`, then a project-local result (``.extensions.http.get``) is asked of the
+        external resolver, which substitutes what the name is in its module."""
+        qualified = self._resolve_local(node)
+        if qualified is not None and qualified.startswith(self._external_prefixes):
+            return self.external(qualified) or qualified  # type: ignore[misc]
+        return qualified
 
     def is_unbound(self, name: str) -> bool:
         return not self.lookup(name)[0]
