@@ -110,6 +110,9 @@ class _Walker:
         self.instances = [rule(ctx) for rule in ruleset.rules]
         self.visit = self._bind(ruleset.table)
         self.leave = self._bind(ruleset.leave_table)
+        leaf_types = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+        self.visits_leaf_nodes = any(issubclass(cls, leaf_types) for cls in (*self.visit, *self.leave))
+        self.plans: dict[type, tuple] = {}
         self.special: dict[type, Callable[[ast.AST], None]] = {
             ast.FunctionDef: self._function,
             ast.AsyncFunctionDef: self._function,
@@ -118,6 +121,15 @@ class _Walker:
             ast.ExceptHandler: self._except,
             ast.If: self._if,
         }
+
+    def _fields_to_walk(self, cls: type) -> tuple[str, ...]:
+        """The fields of ``cls`` worth descending into.
+
+        Load/Store contexts and operator nodes (``ctx``, ``op``, ``ops``) are a third of all
+        nodes and no rule visits them, so they are skipped unless some rule asks for them.
+        """
+        skip = set() if self.visits_leaf_nodes else {"ctx", "op", "ops"}
+        return tuple(name for name in cls._fields if name not in skip)
 
     def _bind(self, table: dict[type, list[tuple[int, str]]]) -> dict[type, list]:
         return {
@@ -131,6 +143,7 @@ class _Walker:
         for table in (self.visit, self.leave):
             for cls in list(table):
                 table[cls] = [(inst, fn) for inst, fn in table[cls] if inst is not rule]
+        self.plans.clear()  # rebuilt from the tables without the failed rule
 
     def run(self, statements: Sequence[ast.stmt]) -> None:
         for stmt in statements:
@@ -141,32 +154,48 @@ class _Walker:
             except Exception as exc:  # noqa: BLE001 - a broken rule must not break the file
                 self._fail(rule, exc)
 
+    def _plan(self, cls: type) -> tuple:
+        """Everything the walk needs to know about a node type, looked up once per type."""
+        bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
+        plan = (self.visit.get(cls), self.special.get(cls), bind, self._fields_to_walk(cls), self.leave.get(cls))
+        self.plans[cls] = plan
+        return plan
+
     def walk(self, node: ast.AST) -> None:
         cls = node.__class__
+        plan = self.plans.get(cls)
+        if plan is None:
+            plan = self._plan(cls)
+        visitors, special, bind, fields, leavers = plan
         ctx = self.ctx
-        visitors = self.visit.get(cls)
         if visitors:
             for rule, fn in visitors:
                 try:
                     fn(node, ctx)
                 except Exception as exc:  # noqa: BLE001
                     self._fail(rule, exc)
-        special = self.special.get(cls)
-        if ctx.functions and cls in _BIND_BEFORE:
+        if bind == 1 and ctx.functions:
             ctx.names.bind_statement(node)  # `with x() as s:` binds s for its body
-        ctx.parents.append(node)
+        parents = ctx.parents
+        parents.append(node)
         if special is not None:
             special(node)
         else:
-            for child in ast.iter_child_nodes(node):
-                self.walk(child)
-        ctx.parents.pop()
-        if cls in _BIND_AFTER:
+            walk = self.walk
+            for name in fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            walk(item)
+                elif isinstance(value, ast.AST):
+                    walk(value)
+        parents.pop()
+        if bind == 2:
             if ctx.functions:
                 ctx.names.bind_statement(node)
             if cls is ast.Assign and ctx.excepts:
                 ctx.note_assignment(node)  # type: ignore[arg-type]
-        leavers = self.leave.get(cls)
         if leavers:
             for rule, fn in leavers:
                 try:
