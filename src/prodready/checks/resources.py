@@ -1214,8 +1214,6 @@ def _local_bases(name: str, ctx) -> set[str]:
 # PR505 unbounded-global-state
 # ---------------------------------------------------------------------------------------------
 
-_CONTAINER_CALLS = {"dict", "list", "set", "collections.defaultdict", "collections.OrderedDict",
-                    "collections.Counter", "builtins.dict", "builtins.list", "builtins.set"}
 _GROW_METHODS = {"append", "add", "update", "setdefault", "extend", "insert", "appendleft"}
 _SHRINK_METHODS = {"pop", "popitem", "clear", "remove", "discard", "popleft"}
 
@@ -1231,25 +1229,6 @@ def _adds_new_entries(call: ast.Call, method: str) -> bool:
         if len(call.args) == 1 and isinstance(call.args[0], ast.Dict):
             return not all(isinstance(k, ast.Constant) for k in call.args[0].keys)
     return True
-
-
-def _is_container(value: Optional[ast.AST], ctx) -> bool:
-    if isinstance(value, (ast.Dict, ast.List, ast.Set)):
-        return True
-    if isinstance(value, ast.Call):
-        return (ctx.call_name(value) or "") in _CONTAINER_CALLS
-    return False
-
-
-def _lock_held(ctx) -> bool:
-    for node in ctx.parents:
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                qualified = ctx.resolve(item.context_expr) or ""
-                text = ctx.source.segment(item.context_expr).lower()
-                if "lock" in qualified.lower() or "lock" in text or "semaphore" in text or "mutex" in text:
-                    return True
-    return False
 
 
 class UnboundedGlobalState(Rule):
@@ -1346,7 +1325,7 @@ class UnboundedGlobalState(Rule):
     # -- module-level containers, removals ---------------------------------------------
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
         if not ctx.functions:
-            if not ctx.classes and _is_container(node.value, ctx):
+            if ctx.defines_module_state(node.value):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         self.fact("container", target.id)
@@ -1365,7 +1344,7 @@ class UnboundedGlobalState(Rule):
                     self._write(node, name, ctx, race, grows=not isinstance(target.slice, ast.Constant))
 
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx) -> None:
-        if not ctx.functions and not ctx.classes and isinstance(node.target, ast.Name) and _is_container(node.value, ctx):
+        if isinstance(node.target, ast.Name) and ctx.defines_module_state(node.value):
             self.fact("container", node.target.id)
 
     def visit_AugAssign(self, node: ast.AugAssign, ctx) -> None:
@@ -1422,7 +1401,7 @@ class UnboundedGlobalState(Rule):
                 condition=lambda facts: container in facts and shrinks not in facts,
             )
         threaded = handler.handler in {"route", "view", "socket"} and not isinstance(handler.node, ast.AsyncFunctionDef)
-        if race and threaded and not _lock_held(ctx):
+        if race and threaded and not ctx.holds_lock():
             # When this write also makes the state unbounded, that finding is the one shown.
             self.report(
                 node,

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from prodready.core.rule import Rule
 
 
+MUTABLE_CONTAINER_CALLS = frozenset({
+    "dict", "list", "set", "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
+    "collections.deque", "builtins.dict", "builtins.list", "builtins.set",
+})
+
+
 @dataclass
 class FunctionFrame:
     node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -143,6 +149,30 @@ class Context:
             cached = resolve_bases(node, self.names, self.module.classes)
             self._class_bases_cache[id(node)] = cached
         return cached
+
+    # -- shared state -----------------------------------------------------------------------
+    def is_mutable_container(self, value: Optional[ast.AST]) -> bool:
+        """A dict/list/set literal or ``dict()``/``defaultdict(...)``/``OrderedDict()``/... call."""
+        if isinstance(value, (ast.Dict, ast.List, ast.Set)):
+            return True
+        if isinstance(value, ast.Call):
+            return (self.call_name(value) or "") in MUTABLE_CONTAINER_CALLS
+        return False
+
+    def defines_module_state(self, value: Optional[ast.AST]) -> bool:
+        """Module-level mutable state: a container bound at module level (not in a class)."""
+        return not self.functions and not self.classes and self.is_mutable_container(value)
+
+    def holds_lock(self) -> bool:
+        """Is the current node inside ``with <something lock-like>:``?"""
+        for node in self.parents:
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    qualified = (self.resolve(item.context_expr) or "").lower()
+                    text = self.source.segment(item.context_expr).lower()
+                    if "lock" in qualified or any(word in text for word in ("lock", "semaphore", "mutex")):
+                        return True
+        return False
 
     # -- exceptions -------------------------------------------------------------------------
     @property
