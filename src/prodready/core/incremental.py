@@ -34,6 +34,20 @@ the difference: rules that define ``visit_ClassDef``/``leave_ClassDef`` (they ma
 the whole body) or override ``finish`` (they may accumulate state across members) turn
 member splitting off for the document (top-level blocks are still used).
 
+Edits inside a split class re-parse only the touched members with the header, widened by a
+member per side twice like the top level. If they still do not parse, the header with the
+rest of the class (from the member before the first broken one: the members before it are
+complete statements, so this parses exactly when the class does), then with the rest of the
+file, is parsed once in case a later part closes what the members opened; failing that the
+touched members become a syntax-error block *of the class*: the header and every other
+member keep their findings and the class stays split (re-parsing the whole class from its
+header per keystroke would cost twice its parse time). A region that starts in a member and
+runs past the class's end keeps the members before it (a later class whose header it
+swallows is dropped whole). A top-level region is never widened into a preceding split class
+without syntax errors (complete statements cannot change how it parses). A file that never
+parsed still splits a large class whose member is broken (`_unparsed_class`). Line numbers in
+syntax-error messages are the document's.
+
 Nothing here knows about LSP; the server converts offsets to positions with `SourceFile`.
 """
 
@@ -42,10 +56,12 @@ from __future__ import annotations
 import ast
 import bisect
 import copy
+import os
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from prodready.core.config import Config
 from prodready.core.context import ModuleContext, PendingFinding
@@ -55,6 +71,9 @@ from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.rule import Rule
 from prodready.core.source import SourceFile
 from prodready.core.suppress import skip_file
+
+if TYPE_CHECKING:
+    from prodready.core.crossmodule import ProjectResolver
 
 TOP, MEMBER, HEAD, ERROR = "top", "member", "head", "error"
 
@@ -85,6 +104,10 @@ class Block:
     module_stmts: list = field(default_factory=list)
     group: Optional[ClassGroup] = None
     problem: Optional[ParseProblem] = None  # ERROR blocks: relative to ``start``
+    # ERROR blocks of a split class were parsed after their class header (``head_lines``
+    # lines, the text of block ``head``): line numbers in the message count those lines too.
+    head: Optional["Block"] = None
+    head_lines: int = 0
     # cache
     key: object = None
     pending: list = field(default_factory=list)  # relative to ``start``
@@ -177,6 +200,10 @@ class DocumentAnalyzer:
         self._module_key: object = None
         self._generation = 0  # bumped when config/rules change: invalidates every block
         self._whole_file = False  # lone CR line endings: no block splitting
+        # Cross-module names (core/crossmodule.py): the workspace's ProjectResolver, set by
+        # the server; `_deps` are the other files the cached block results were read from.
+        self.project: Optional["ProjectResolver"] = None
+        self._deps: dict = {}
         self.configure(config or Config(), rules)
 
     # -- configuration --------------------------------------------------------------------
@@ -363,17 +390,101 @@ class DocumentAnalyzer:
                     k += width + 1
                     break
             else:
-                lo, hi = pieces[k]
-                region = text[lo:hi]
-                _tree, err = _parse(region)
-                blocks.append(Block(ERROR, lo, region, problem=_problem_for(region, err)))
+                blocks.extend(self._unparsed_piece(text, *pieces[k]))
                 k += 1
                 continue
             if tree is None:  # ran out of pieces while widening
+                blocks.extend(self._unparsed_piece(text, *pieces[k]))
+                k += 1
+        return blocks
+
+    def _unparsed_piece(self, text: str, lo: int, hi: int) -> list[Block]:
+        """Blocks for a top-level piece that does not parse: a syntax-error block, or a large
+        class split into its header and members of which only the broken ones are errors."""
+        region = text[lo:hi]
+        if self._split_ok and region.count("\n") > self.class_split_lines:
+            split = self._unparsed_class(region, lo)
+            if split is not None:
+                return split
+        _tree, err = _parse(region)
+        return [Block(ERROR, lo, region, problem=_problem_for(region, err))]
+
+    def _unparsed_class(self, text: str, base: int) -> Optional[list[Block]]:
+        """Header and member blocks for a class ``text`` (at ``base``) that does not parse."""
+        offsets = []
+        offset = 0
+        for line in text.splitlines(True):
+            offsets.append(offset)
+            offset += len(line)
+        offsets.append(len(text))
+        # The header: the text before the first member, which parses followed by a member.
+        head_len = None
+        indent = ""
+        tries = 0
+        for k in range(1, len(offsets) - 1):
+            line = text[offsets[k]:offsets[k + 1]]
+            stripped = line.lstrip(" \t\f")
+            if not stripped.strip() or stripped.startswith("#") or len(stripped) == len(line):
+                continue
+            tries += 1
+            if tries > 8:
+                return None
+            indent = line[: len(line) - len(stripped)]
+            tree, _err = _parse(text[:offsets[k]] + indent + "pass\n")
+            if tree is not None:
+                if len(tree.body) != 1 or not isinstance(tree.body[0], ast.ClassDef):
+                    return None
+                head_len = offsets[k]
+                head_node = _class_copy(tree.body[0], [])
+                break
+        if head_len is None:
+            return None
+        self._count(len(text))
+        head_text = text[:head_len]
+        group = ClassGroup(indent)
+        head = Block(HEAD, base, head_text, [head_node], SourceFile(head_text + indent + "pass\n", self.path), 0,
+                     module_stmts=[head_node], group=group)
+        # Members: cut at lines that start a statement at the members' indentation.
+        cuts = [head_len]
+        previous = ""
+        for k in range(len(offsets) - 1):
+            if offsets[k] <= head_len:
+                continue
+            line = text[offsets[k]:offsets[k + 1]]
+            if _starts_member(line, 0, indent) and line[len(indent)] not in "#)]}" \
+                    and not previous.startswith("@") and not _continuation(line[len(indent):]):
+                cuts.append(offsets[k])
+            if line.strip() and line.startswith(indent) and not line[len(indent)].isspace():
+                previous = line[len(indent):]
+        cuts.append(len(text))
+        pieces = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1) if cuts[k] < cuts[k + 1]]
+        blocks = [head]
+        k = 0
+        head_lines = head_text.count("\n")
+        while k < len(pieces):
+            for width in range(0, _EXTENSIONS + 1):
+                if k + width >= len(pieces):
+                    break
+                lo, hi = pieces[k][0], pieces[k + width][1]
+                member_text = head_text + text[lo:hi]
+                tree, _err = _parse(member_text)
+                built = self._members_from(tree, member_text, head_len, base + lo, group) if tree else None
+                if built is not None:
+                    blocks.extend(built)
+                    k += width + 1
+                    break
+            else:
+                built = None
+            if built is None:
                 lo, hi = pieces[k]
-                region = text[lo:hi]
-                _tree, err = _parse(region)
-                blocks.append(Block(ERROR, lo, region, problem=_problem_for(region, err)))
+                member_text = head_text + text[lo:hi]
+                _tree, err = _parse(member_text)
+                whole = _problem_for(member_text, err)
+                size = hi - lo
+                start = min(max(whole.start - head_len, 0), size)
+                problem = ParseProblem(whole.message, start, min(max(whole.end - head_len, start), size))
+                blocks.append(Block(ERROR, base + lo, text[lo:hi], group=group, problem=problem, head=head,
+                                    head_lines=head_lines))
                 k += 1
         return blocks
 
@@ -413,11 +524,25 @@ class DocumentAnalyzer:
             if hi <= 0 or new[hi - 1] == "\n":
                 break
             j += 1
-        # ... and an indented first line continues the previous block.
+        # ... and an indented first line continues the previous block (inside a split class:
+        # a line indented deeper than its members continues the previous member).
         lo = blocks[i].start if i < n else len(old)
         if i > 0 and new[lo:lo + 1] in (" ", "\t", "\f"):
-            i -= 1
+            group = blocks[i - 1].group
+            if not (group is not None and (i == n or blocks[i].group is group or j < i)
+                    and (blocks[i - 1].kind == HEAD or _starts_member(new, lo, group.indent))):
+                i -= 1
+        if j == i - 1 and i > 0:
+            # A pure insertion at a block boundary inside a split class joins a member, so only
+            # members are re-parsed (text after the last member belongs to the class too).
+            group = blocks[i - 1].group
+            if group is not None and blocks[i - 1].kind != HEAD:
+                i -= 1
+            elif group is not None and i < n and blocks[i].group is group:
+                j += 1
         a, b, replacement = self._reparse_region(i, j, new, delta)
+        replacement = [blk for blk in replacement if blk.text]  # a deleted region leaves no block
+        _reuse_results(blocks[a:b + 1], replacement, self._head_text)
         for block in blocks[b + 1:]:
             block.start += delta
         blocks[a:b + 1] = replacement
@@ -459,11 +584,28 @@ class DocumentAnalyzer:
         blocks = self.blocks
         n = len(blocks)
 
-        # 1. Inside one split class: re-parse only the members, with the class header.
-        if i <= j and all(blocks[k].kind == MEMBER and blocks[k].group is blocks[i].group for k in range(i, j + 1)):
-            result = self._reparse_members(i, j, new, delta)
-            if result is not None:
-                return i, j, result
+        # 1. Inside one split class: re-parse only the members, with the class header (the
+        #    region, then widened by a member per side, twice).
+        group = blocks[i].group if i <= j else None
+        in_class = group is not None and all(
+            blocks[k].kind in (MEMBER, ERROR) and blocks[k].group is group for k in range(i, j + 1))
+        member_problem: Optional[ParseProblem] = None
+        mi, mj = i, j
+        if in_class:
+            outcome = self._reparse_members(i, j, new, delta)
+            if isinstance(outcome, tuple):
+                return outcome
+            member_problem = outcome
+            if member_problem is not None:
+                # A syntax error: the rest of the class, or of the file, may close what the
+                # members opened; if not, only these members become a syntax-error block.
+                # (Re-parsing the whole class from its header would cost twice the class's
+                # parse time per keystroke in a huge class.)
+                rest = self._reparse_member_rest(i, j, new, delta)
+                if isinstance(rest, tuple):
+                    return rest
+                if rest is None:
+                    return i, j, self._member_error(i, j, new, delta, member_problem, None)
         i, j = self._group_span(i, j)
 
         # 2. Top level: the region, then widened by a block per side, twice.
@@ -480,7 +622,11 @@ class DocumentAnalyzer:
                 first = (a, b, lo, region, err)
             if a <= 0 and b >= n - 1:
                 break
-            a, b = self._group_span(max(a - 1, 0), min(b + 1, n - 1))
+            left = a if self._clean_class_before(a, new) else a - 1
+            wider = self._group_span(max(left, 0), min(b + 1, n - 1))
+            if wider == (a, b):
+                break
+            a, b = wider
         # 3. The rest of the file (all of it when an earlier block is broken too) may close
         #    what the region opened (a triple-quoted string), and then the file parses.
         if a > 0 or b < n - 1:
@@ -491,34 +637,187 @@ class DocumentAnalyzer:
             tree, err = _parse(region)
             if tree is not None:
                 return start_block, n - 1, self._split(SourceFile(region, self.path), tree, lo, 0, len(region))
-        # 4. A syntax-error block for the first region; the statements it replaces stay in
-        #    the module context, so names imported there still resolve elsewhere.
         assert first is not None
+        # 4a. Inside a split class, only the edited members become a syntax-error block: the
+        #     header and the other members keep their findings and the class stays split.
+        if in_class:
+            return mi, mj, self._member_error(mi, mj, new, delta, member_problem, first)
+        if mi <= mj and blocks[mi].kind in (MEMBER, ERROR) and blocks[mi].group is not None:
+            # The region starts in a member and runs past the class's end: the members before
+            # it are kept; a later class whose header it swallows is dropped whole.
+            tail = blocks[mj].group
+            if tail is not None and tail is not blocks[mi].group:
+                while mj + 1 < n and blocks[mj + 1].group is tail:
+                    mj += 1
+            return mi, mj, self._member_error(mi, mj, new, delta, None, first)
+        # 4b. A syntax-error block for the first region; the statements it replaces stay in
+        #     the module context, so names imported there still resolve elsewhere.
         a, b, lo, region, err = first
         stale: list = []
         for blk in blocks[a:b + 1]:
             stale.extend(blk.module_stmts)
         return a, b, [Block(ERROR, lo, region, module_stmts=stale, problem=_problem_for(region, err))]
 
-    def _reparse_members(self, i: int, j: int, new: str, delta: int) -> Optional[list[Block]]:
+    def _clean_class_before(self, a: int, new: str) -> bool:
+        """Is block a - 1 the end of a split class without syntax-error blocks, and block a
+        (unchanged start) not indented? Then that class is complete statements that cannot
+        change how the region from block a parses, so the region is not widened into it
+        (a failing parse of a huge class followed by the region costs twice its parse time)."""
+        blocks = self.blocks
+        if a <= 0 or a >= len(blocks) or blocks[a - 1].group is None:
+            return False
+        pos = blocks[a].start
+        while True:  # the first line with code must not be indented (it would continue the class)
+            end = new.find("\n", pos)
+            line = new[pos:end if end != -1 else len(new)]
+            code = line.lstrip(" \t\f\r")
+            if code and not code.startswith("#"):
+                if len(code) != len(line):
+                    return False
+                break
+            if end == -1:
+                break
+            pos = end + 1
+        group = blocks[a - 1].group
+        k = a - 1
+        while k >= 0 and blocks[k].group is group:
+            if blocks[k].kind == ERROR:
+                return False
+            k -= 1
+        return k + 1 < a and blocks[k + 1].kind == HEAD
+
+    def _reparse_member_rest(self, i: int, j: int, new: str, delta: int):
+        """After members i..j failed to parse: parse the class header with the members from
+        just before the first broken one to the end of the class (the members before it are
+        complete statements, so this parses exactly when the class does), then with the rest of
+        the file (or the whole file when a block before the class is broken too).
+
+        Returns (a, b, blocks) when the rest of the class parses as its members; True when the
+        class's structure changed or the file parses (re-parse at the top level); None when
+        none of it parses (the members become a syntax-error block).
+        """
         blocks = self.blocks
         group = blocks[i].group
         head_index = i
-        while blocks[head_index].kind != HEAD:
+        while head_index > 0 and blocks[head_index].kind != HEAD:
             head_index -= 1
         head = blocks[head_index]
-        lo, hi = blocks[i].start, blocks[j].end + delta
-        region = new[lo:hi]
-        if not region.strip():
-            return None  # members deleted: re-split the class at the top level
-        text = head.text + region
+        if head.kind != HEAD or head.group is not group:
+            return True
+        last = j
+        while last + 1 < len(blocks) and blocks[last + 1].group is group:
+            last += 1
+        first = i
+        for k in range(head_index + 1, i):
+            if blocks[k].kind == ERROR:
+                first = k
+                break
+        # one complete member before: the text is never a class without a statement
+        if first - 1 > head_index and blocks[first - 1].kind == MEMBER and blocks[first - 1].statements:
+            first -= 1
+        lo = blocks[first].start
+        hi = blocks[last].end + delta
+        text = head.text + new[lo:hi]
         self._count(len(text))
         tree, _err = _parse(text)
-        if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.ClassDef):
+        if tree is not None:
+            built = self._members_from(tree, text, len(head.text), lo, group)
+            return (first, last, built) if built is not None else True
+        if any(blk.kind == ERROR for blk in blocks[:head_index]):
+            text = new
+        elif last + 1 < len(blocks):
+            text = head.text + new[lo:]
+        else:
+            return None  # the class ends the file: that was the rest of the file
+        self._count(len(text))
+        tree, _err = _parse(text)
+        return True if tree is not None else None
+
+    def _member_error(self, i: int, j: int, new: str, delta: int, problem: Optional[ParseProblem],
+                      first: Optional[tuple[int, int, int, str, Optional[SyntaxError]]]) -> list[Block]:
+        """The blocks replacing members i..j of a split class whose new text does not parse."""
+        group = self.blocks[i].group
+        lo, hi = self.blocks[i].start, self.blocks[j].end + delta
+        region = new[lo:hi]
+        stale: list = []  # top-level statements replaced (a region running past the class)
+        for blk in self.blocks[i:j + 1]:
+            stale.extend(blk.module_stmts)
+        if not region.strip():
+            # The members were deleted (the class fails elsewhere): nothing to analyse here.
+            return [Block(MEMBER, lo, region, group=group)] if region else []
+        if problem is None:
+            # The region parses with the class header, the class does not: report the class's
+            # syntax error, placed inside this region.
+            assert first is not None
+            _a, _b, first_lo, first_region, err = first
+            whole = _problem_for(first_region, err)
+            shift = lo - first_lo
+            size = len(region)
+            start = min(max(whole.start - shift, 0), size)
+            lines_before = new.count("\n", first_lo, lo)
+            message = _LINE_REF.sub(lambda m: f"line {int(m.group(1)) - lines_before}", whole.message)
+            problem = ParseProblem(message, start, min(max(whole.end - shift, start), size))
+            return [Block(ERROR, lo, region, group=group, problem=problem, module_stmts=stale)]
+        head_index = i
+        while head_index > 0 and self.blocks[head_index].kind != HEAD:
+            head_index -= 1
+        head = self.blocks[head_index]
+        if head.group is not group:
+            return [Block(ERROR, lo, region, group=group, problem=problem, module_stmts=stale)]
+        return [Block(ERROR, lo, region, group=group, problem=problem, module_stmts=stale, head=head,
+                      head_lines=head.text.count("\n"))]
+
+    def _reparse_members(self, i: int, j: int, new: str, delta: int):
+        """Re-parse members i..j of one split class with the class header.
+
+        Returns (a, b, blocks) when the members (widened by up to _EXTENSIONS members per side)
+        parse as members of the class; otherwise the syntax error of the first attempt
+        (a ParseProblem relative to the region's start), or None when the region is empty or
+        does not parse as members of the class (then the class is re-parsed at the top level).
+        """
+        blocks = self.blocks
+        group = blocks[i].group
+        head_index = i
+        while head_index > 0 and blocks[head_index].kind != HEAD:
+            head_index -= 1
+        head = blocks[head_index]
+        if head.kind != HEAD or head.group is not group:
+            return None
+        head_len = len(head.text)
+        last = j
+        while last + 1 < len(blocks) and blocks[last + 1].group is group:
+            last += 1
+        problem: Optional[ParseProblem] = None
+        a, b = i, j
+        for attempt in range(_EXTENSIONS + 1):
+            lo, hi = blocks[a].start, blocks[b].end + delta
+            region = new[lo:hi]
+            if not region.strip():
+                return None  # members deleted: re-split the class at the top level
+            text = head.text + region
+            self._count(len(text))
+            tree, err = _parse(text)
+            if tree is not None:
+                built = self._members_from(tree, text, head_len, lo, group)
+                return (a, b, built) if built is not None else problem
+            if attempt == 0:
+                whole = _problem_for(text, err)
+                size = len(region)
+                start = min(max(whole.start - head_len, 0), size)
+                problem = ParseProblem(whole.message, start, min(max(whole.end - head_len, start), size))
+            if a <= head_index + 1 and b >= last:
+                break
+            a, b = max(a - 1, head_index + 1), min(b + 1, last)
+        return problem
+
+    def _members_from(self, tree: ast.Module, text: str, head_len: int, lo: int,
+                      group: Optional[ClassGroup]) -> Optional[list[Block]]:
+        """Member blocks from ``tree`` (class header + members text), or None when the text
+        is not the header followed by members at the class's member indentation."""
+        if group is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.ClassDef):
             return None
         node = tree.body[0]
         source = SourceFile(text, self.path)
-        head_len = len(head.text)
         for stmt in node.body:
             line = _first_line(stmt)
             if source.line_starts[line - 1] < head_len or _line_indent(source, line) != group.indent:
@@ -532,17 +831,18 @@ class DocumentAnalyzer:
         if source is None or source.text is not text:
             source = SourceFile(text, self.path)
         self._full_source = source
-        problems = [
-            ParseProblem(b.problem.message, b.problem.start + b.start, b.problem.end + b.start, b.problem.kind)
-            for b in self.blocks if b.kind == ERROR and b.problem is not None
-        ]
+        problems = [_document_problem(b, source) for b in self.blocks if b.kind == ERROR and b.problem is not None]
         if skip_file(text):
             return DocumentAnalysis(source, [], [], [])  # like analyze_source: not checked at all
         statements: list = []
         for b in self.blocks:
             statements.extend(b.module_stmts)
         module = module_context(statements)
+        if self._deps and _deps_changed(self._deps):
+            self._generation += 1  # a module our cross-module names came from changed
+            self._deps = {}
         key = (module.key(), self._generation)
+        external = None
         stats = self._stats
         pending: list[PendingFinding] = []
         facts: set = set()
@@ -551,7 +851,9 @@ class DocumentAnalyzer:
             if b.kind == ERROR:
                 continue
             if b.key != key:
-                self._analyse_block(b, module)
+                if external is None and self.project is not None:
+                    external = self.project.for_file(self.path)
+                self._analyse_block(b, module, external)
                 b.key = key
                 stats["analysed_blocks"] += 1
             if b.pending:
@@ -560,16 +862,18 @@ class DocumentAnalyzer:
                 facts |= b.facts
             if b.errors:
                 errors.extend(b.errors)
+        if external is not None:
+            self._deps.update(external.consulted)
         findings = finalize(source, pending, frozenset(facts), self.active, self.file, self.config)
         unique_errors = list(dict.fromkeys(errors))
         return DocumentAnalysis(source, findings, unique_errors, problems)
 
-    def _analyse_block(self, block: Block, module: ModuleContext) -> None:
+    def _analyse_block(self, block: Block, module: ModuleContext, external=None) -> None:
         block._shifted_at = -1
         if not block.statements or block.source is None:
             block.pending, block.facts, block.errors = [], frozenset(), []
             return
-        result = analyze_block(block.source, block.statements, self.file, self.config, module, self.active)
+        result = analyze_block(block.source, block.statements, self.file, self.config, module, self.active, external)
         origin = block.origin
         drop = block.drop
         kept = []
@@ -583,8 +887,68 @@ class DocumentAnalyzer:
         block.errors = list(result.errors)
 
 
+def _deps_changed(deps: dict) -> bool:
+    """Has any file in ``deps`` (path -> (mtime_ns, size) or None) changed on disk?"""
+    for path, stamp in deps.items():
+        try:
+            st = os.stat(path)
+        except OSError:
+            if stamp is not None:
+                return True
+            continue
+        if stamp != (st.st_mtime_ns, st.st_size):
+            return True
+    return False
+
+
+_LINE_REF = re.compile(r"\bline (\d+)")
+
+
+def _document_problem(block: Block, source: SourceFile) -> ParseProblem:
+    """An ERROR block's problem in document offsets; "line N" in its message (counted in the
+    text that was parsed: the block, after its class header for a member) in document lines."""
+    problem = block.problem
+    assert problem is not None
+    message = problem.message
+    if "line " in message:
+        base = source.line_of(block.start)
+        head, head_lines = block.head, block.head_lines
+        head_base = source.line_of(head.start) if head is not None else 0
+
+        def to_document(match: "re.Match[str]") -> str:
+            line = int(match.group(1))
+            if line <= head_lines:
+                return f"line {head_base + line}"
+            return f"line {base + line - head_lines}"
+
+        message = _LINE_REF.sub(to_document, message)
+    return ParseProblem(message, problem.start + block.start, problem.end + block.start, problem.kind)
+
+
 def _start_of(block: Block) -> int:
     return block.start
+
+
+def _starts_member(text: str, pos: int, indent: str) -> bool:
+    """Does the line at ``pos`` start a statement at a split class's member indentation?"""
+    after = pos + len(indent)
+    return text.startswith(indent, pos) and text[after:after + 1] not in ("", " ", "\t", "\f", "\r", "\n")
+
+
+def _reuse_results(old: Sequence[Block], new: Sequence[Block], head_text) -> None:
+    """Give re-parsed blocks the cached results of replaced blocks with the same text (and
+    class header): re-splitting a large class does not re-analyse its unchanged members."""
+    if len(old) < 2 or not new:
+        return
+    cached = {(b.kind, b.text, head_text(b)): b for b in old if b.kind != ERROR and b.key is not None}
+    if not cached:
+        return
+    for block in new:
+        if block.kind == ERROR:
+            continue
+        prior = cached.get((block.kind, block.text, head_text(block)))
+        if prior is not None:
+            block.key, block.pending, block.facts, block.errors = prior.key, prior.pending, prior.facts, prior.errors
 
 
 def _continuation(line: str) -> bool:

@@ -54,6 +54,7 @@ from pygls.protocol.language_server import lsp_method
 
 import prodready
 from prodready.core.config import Config, ConfigError
+from prodready.core.crossmodule import ProjectResolver, find_root
 from prodready.core.docs import render_markdown
 from prodready.core.engine import MAX_FILE_BYTES, analyze_source
 from prodready.core.findings import Applicability, Edit, Finding
@@ -360,6 +361,18 @@ class ProdreadServer(LanguageServer):
         self._last_good[folder] = config
         return config
 
+    def project_for(self, path: str, config: Config) -> Optional[ProjectResolver]:
+        """The cross-module resolver (core/crossmodule.py) of the document's project: one per
+        project root, shared by its documents (analysis thread)."""
+        if not os.path.isabs(path):
+            return None
+        root = config.root or str(find_root(path))
+        projects = self.__dict__.setdefault("_projects", {})
+        project = projects.get(root)
+        if project is None:
+            project = projects[root] = ProjectResolver(root)
+        return project
+
     def forget_configs(self) -> None:
         with self._config_lock:
             self._folder_configs.clear()
@@ -444,6 +457,7 @@ class ProdreadServer(LanguageServer):
             changes = None
         elif analyzer.config != config or analyzer.rules != self.rules:
             analyzer.configure(config, self.rules)
+        analyzer.project = self.project_for(doc.path, config)
         hint = compose_changes(changes) if changes else None
         try:
             analysis = analyzer.update(text, hint)
