@@ -132,20 +132,3 @@ class Cache:
             for other in version_dir.glob("*.json"):
                 if other != self.file and other.stat().st_mtime < cutoff:
                     other.unlink()
-
-    def _prune(self) -> None:
-        """Drop caches of other configurations not used for a month, and of other versions."""
-        import shutil
-        import time
-
-        cutoff = time.time() - PRUNE_AFTER_SECONDS
-        for version_dir in self.folder.iterdir():
-            if not version_dir.is_dir():
-                continue
-            if version_dir != self.file.parent:
-                if version_dir.stat().st_mtime < cutoff:
-                    shutil.rmtree(version_dir, ignore_errors=True)
-                continue
-            for other in version_dir.glob("*.json"):
-                if other != self.file and other.stat().st_mtime < cutoff:
-                    other.unlink()

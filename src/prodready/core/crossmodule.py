@@ -58,7 +58,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from prodready.core.names import NameResolver
+from prodready.core.names import NameResolver, flatten_top_level
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 DEFAULT_BUDGET = 0.2  # seconds of jedi per analysed file
@@ -102,26 +102,6 @@ def _stamp(path: Path) -> Optional[Stamp]:
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
-
-
-def _flatten(statements: list) -> list:
-    """Top-level statements with the bodies of top-level if/try/with inlined (names.py's view)."""
-    out: list = []
-    pending = list(statements)
-    index = 0
-    while index < len(pending):
-        stmt = pending[index]
-        index += 1
-        if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
-            nested = list(getattr(stmt, "body", []))
-            nested += getattr(stmt, "orelse", []) or []
-            nested += getattr(stmt, "finalbody", []) or []
-            for handler in getattr(stmt, "handlers", []) or []:
-                nested += handler.body
-            pending[index:index] = nested
-            continue
-        out.append(stmt)
-    return out
 
 
 def _read_text(path: Path) -> Optional[str]:
@@ -269,7 +249,7 @@ class ModuleInfo:
         """From a parse of the module's current text (``bindings``: its module bindings)."""
         info = cls(path, stamp)
         info.ok = True
-        statements = _flatten(tree.body)
+        statements = flatten_top_level(tree.body)
         info.bindings = dict(bindings) if bindings is not None else NameResolver.module_bindings(statements)
         aliases = NameResolver(info.bindings)
         definitions = info.definitions

@@ -60,6 +60,27 @@ def _import_bindings(node: ast.AST, package: str = "") -> Iterable[tuple[str, st
             yield alias.asname or alias.name, joined if module else alias.name
 
 
+def flatten_top_level(statements: Iterable[ast.stmt]) -> list[ast.stmt]:
+    """Top-level statements with the bodies of top-level if/try/with inlined, in order:
+    what a module binds at import time whichever branch runs."""
+    out: list[ast.stmt] = []
+    pending = list(statements)
+    index = 0
+    while index < len(pending):
+        stmt = pending[index]
+        index += 1
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
+            nested = list(getattr(stmt, "body", []))
+            nested += getattr(stmt, "orelse", []) or []
+            nested += getattr(stmt, "finalbody", []) or []
+            for handler in getattr(stmt, "handlers", []) or []:
+                nested += handler.body
+            pending[index:index] = nested
+            continue
+        out.append(stmt)
+    return out
+
+
 class Scope:
     """Bindings of one scope: name -> qualified name, or LOCAL when shadowed by user code."""
 
@@ -94,19 +115,7 @@ class NameResolver:
     def module_bindings(statements: Iterable[ast.stmt]) -> dict[str, Optional[str]]:
         """Bindings made by top-level statements (and the bodies of top-level if/try/with)."""
         probe = NameResolver()
-        pending = list(statements)
-        index = 0
-        while index < len(pending):
-            stmt = pending[index]
-            index += 1
-            if isinstance(stmt, (ast.If, ast.Try, ast.With)) or type(stmt).__name__ == "TryStar":
-                nested = list(getattr(stmt, "body", []))
-                nested += getattr(stmt, "orelse", []) or []
-                nested += getattr(stmt, "finalbody", []) or []
-                for handler in getattr(stmt, "handlers", []) or []:
-                    nested += handler.body
-                pending[index:index] = nested
-                continue
+        for stmt in flatten_top_level(statements):
             probe.bind_statement(stmt)
         return probe.scopes[0].bindings
 
