@@ -106,7 +106,7 @@ def test_undecodable_file(project, cli):
     write(project, {"a.py": UTCNOW, "latin.py": b"x = '\xff\xfe'\n"})
     run = cli("check")
     assert run.code == 2
-    assert "latin.py: cannot check: cannot decode" in run.err
+    assert "latin.py: cannot check: not valid utf-8: byte 0xff on line 1" in run.err
     assert "a.py:2:5: PR101" in run.out
 
 

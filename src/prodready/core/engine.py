@@ -393,11 +393,25 @@ def decode_source(data: bytes) -> tuple[Optional[str], Optional[str]]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        return None, f"cannot decode: {exc}"
+        return None, _undecodable(data, "utf-8", str(exc))
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        return None, f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}"
+    except LookupError:
+        return None, f"declares an unknown encoding {encoding!r}"
+    except UnicodeDecodeError:
+        return None, _undecodable(data, encoding, "")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, None
+
+
+def _undecodable(data: bytes, encoding: str, detail: str) -> str:
+    """Where the bytes stop being valid ``encoding``, in words a user can act on."""
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            line = data.count(b"\n", 0, exc.start) + 1
+            return (f"not valid {encoding}: byte 0x{data[exc.start]:02x} on line {line}; "
+                    "save the file as UTF-8 or declare its encoding (# -*- coding: latin-1 -*-)")
+    return f"cannot decode: {detail}" if detail else f"not valid {encoding}"
