@@ -206,7 +206,8 @@ class Config:
                     return False
         return True
 
-    def severity_for(self, rule, default: Severity) -> Severity:
+    def severity_for(self, rule, default: Optional[Severity]) -> Optional[Severity]:
+        """The configured severity for ``rule``, or ``default`` when none is configured."""
         for selector, level in self.severity:
             if _matches(rule, selector):
                 return level

@@ -326,7 +326,10 @@ def finalize(
         if check_module is not None:
             for finding in check_module(source, file, config):
                 candidates.append(PendingFinding(finding, None))
-    overrides = {code: config.severity_for(rule, rule.severity) for code, rule in by_code.items()}
+    # Only rules the user configured a severity for; others keep each finding's own severity
+    # (rules lower it in dev settings, on DRF views, ...).
+    overrides = {code: level for code, rule in by_code.items()
+                 if (level := config.severity_for(rule, None)) is not None}
     for item in candidates:
         finding = item.finding
         if item.condition is not None and not item.condition(facts):
@@ -334,18 +337,14 @@ def finalize(
         rule = by_code.get(finding.code)
         if rule is None:
             continue
-        if any(_matches_rule(rule, s) for s, _ in config.severity):
-            finding = Finding(finding.code, finding.name, overrides[finding.code], finding.message,
+        level = overrides.get(finding.code)
+        if level is not None:
+            finding = Finding(finding.code, finding.name, level, finding.message,
                               finding.start, finding.end, finding.fixes, finding.tags)
         if is_suppressed(source, finding.code, finding.name, finding.start, finding.end):
             continue
         kept.setdefault((finding.code, finding.start, finding.end), finding)
     return sorted(kept.values(), key=lambda f: (f.start, f.code, f.end))
-
-
-def _matches_rule(rule: type[Rule], selector: str) -> bool:
-    key = selector.strip()
-    return key.upper() == "ALL" or key.lower() == rule.name or rule.code.startswith(key.upper())
 
 
 def analyze_source(
