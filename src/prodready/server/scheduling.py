@@ -28,7 +28,11 @@ from typing import Optional
 from lsprotocol import types
 
 from prodready.core.engine import MAX_FILE_BYTES, analyze_source
-from prodready.core.incremental import DocumentAnalysis, DocumentAnalyzer, compose_changes
+from prodready.core.incremental import (
+    DocumentAnalysis,
+    DocumentAnalyzer,
+    compose_changes,
+)
 from prodready.core.source import SourceFile
 from prodready.server import convert
 from prodready.server.documents import Document

@@ -11,7 +11,6 @@ from prodready.core.findings import Edit, FixContext
 from prodready.core.secret_names import name_tokens
 from prodready.quickfixes.imports import ensure_import, merge_insertions
 
-
 # -- shared matchers -------------------------------------------------------------------------
 
 LOCAL_URL = re.compile(r"(?:https?|wss?)://(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::\d+)?(?=[/?#]|$)", re.I)

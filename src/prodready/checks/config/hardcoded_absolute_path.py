@@ -1,6 +1,4 @@
-r"""PR207 `hardcoded-absolute-path`: A machine-specific absolute path (C:\..., \\server\share, /home/<user>/) is hardcoded.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+r"""PR207 `hardcoded-absolute-path`: A machine-specific absolute path (C:\..., \\server\share, /home/<user>/) is hardcoded."""
 
 from __future__ import annotations
 
@@ -9,12 +7,17 @@ import re
 from typing import Optional
 
 from prodready.checks.config._shared import (
-    _HOME, comparison_or_prefix_check, env_fallback, env_get_builder, _env_name, _last, _owner,
+    _HOME,
+    _env_name,
+    _last,
+    _owner,
     absolute_path_kind,
+    comparison_or_prefix_check,
+    env_fallback,
+    env_get_builder,
 )
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule, fix
-
 
 _REGEXISH = re.compile(r"\(\?|[\^$]|\[\^?[^\]]*\]|\.\*|\.\+|\{\d|\\[dwsSbBDW][*+?]")
 _PLATFORM_NAME = re.compile(r"(?i)^_*(is_?)?(on_?)?(win|windows|win32|win64|mswindows|nt|posix|darwin|macos|mac|osx|linux)(_?platform)?$")

@@ -1,6 +1,4 @@
-"""PR208 `hardcoded-config`: A deployment setting is a literal in a config module whose other settings come from the environment.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR208 `hardcoded-config`: A deployment setting is a literal in a config module whose other settings come from the environment."""
 
 from __future__ import annotations
 
@@ -9,13 +7,16 @@ import re
 from typing import Optional
 
 from prodready.checks.config._shared import (
-    dev_only, env_get_builder, absolute_path_kind, is_local_url, is_sqlite_uri,
+    absolute_path_kind,
+    dev_only,
+    env_get_builder,
+    is_local_url,
+    is_sqlite_uri,
 )
 from prodready.core.environment import contains_env_lookup
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.core.secret_names import is_secret_name, name_tokens
-
 
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")

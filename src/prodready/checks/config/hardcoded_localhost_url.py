@@ -1,6 +1,4 @@
-"""PR205 `hardcoded-localhost-url`: A URL to localhost is hardcoded in application code.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR205 `hardcoded-localhost-url`: A URL to localhost is hardcoded in application code."""
 
 from __future__ import annotations
 
@@ -9,8 +7,19 @@ import re
 from typing import Optional
 
 from prodready.checks.config._shared import (
-    LOCAL_URL, climb, comparison_or_prefix_check, dev_only, dev_tokens, env_fallback,
-    env_get_builder, _env_name, _last, _owner, skip_file, target_name, is_local_url,
+    LOCAL_URL,
+    _env_name,
+    _last,
+    _owner,
+    climb,
+    comparison_or_prefix_check,
+    dev_only,
+    dev_tokens,
+    env_fallback,
+    env_get_builder,
+    is_local_url,
+    skip_file,
+    target_name,
 )
 from prodready.core.environment import contains_env_lookup
 from prodready.core.findings import Edit, FixContext, Severity

@@ -1,6 +1,4 @@
-"""PR206 `hardcoded-server-bind`: The server's host or port is a literal in app.run()/uvicorn.run().
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR206 `hardcoded-server-bind`: The server's host or port is a literal in app.run()/uvicorn.run()."""
 
 from __future__ import annotations
 
@@ -11,7 +9,6 @@ from prodready.checks.config._shared import _last, skip_file
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ensure_import, merge_insertions
-
 
 _APP_CONSTRUCTORS = {
     "flask.Flask()", "fastapi.FastAPI()", "quart.Quart()", "sanic.Sanic()", "connexion.App()",

@@ -1,19 +1,23 @@
-"""PR209 `sqlite-production-db`: SQLite is the literal database of production settings.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR209 `sqlite-production-db`: SQLite is the literal database of production settings."""
 
 from __future__ import annotations
 
 import ast
 from typing import Optional
 
-from prodready.checks.config._shared import climb, dev_only, env_fallback, _last, _owner, is_sqlite_uri
+from prodready.checks.config._shared import (
+    _last,
+    _owner,
+    climb,
+    dev_only,
+    env_fallback,
+    is_sqlite_uri,
+)
 from prodready.core.environment import contains_env_lookup
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.core.secret_names import name_tokens
 from prodready.quickfixes.imports import ensure_import, merge_insertions
-
 
 _DJANGO_SQLITE = "django.db.backends.sqlite3"
 _ENGINE_CALLS = {"create_engine", "create_async_engine", "engine_from_config"}

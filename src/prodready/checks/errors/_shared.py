@@ -7,7 +7,6 @@ from typing import Iterable, Optional
 
 from prodready.core.astutil import keyword_value
 
-
 # -- shared helpers -------------------------------------------------------------------------
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})

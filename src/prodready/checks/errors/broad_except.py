@@ -1,6 +1,4 @@
-"""PR302 `broad-except`: A broad except (Exception, BaseException, bare except) swallows errors.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR302 `broad-except`: A broad except (Exception, BaseException, bare except) swallows errors."""
 
 from __future__ import annotations
 
@@ -8,11 +6,14 @@ import ast
 import re
 
 from prodready.checks.errors._shared import (
-    BROAD, last_name, is_log_call, iter_handler_nodes, records_traceback,
+    BROAD,
+    is_log_call,
+    iter_handler_nodes,
+    last_name,
+    records_traceback,
 )
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
-
 
 _PARENS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred, ast.keyword)
 _BOUNDARY_FUNCTIONS = frozenset({

@@ -1,6 +1,4 @@
-"""PR301 `exception-detail-leak`: Exception details (str(e), tracebacks) are sent to the client.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR301 `exception-detail-leak`: Exception details (str(e), tracebacks) are sent to the client."""
 
 from __future__ import annotations
 
@@ -8,7 +6,12 @@ import ast
 import re
 from typing import Optional
 
-from prodready.checks.errors._shared import BROAD, last_name, iter_handler_nodes, records_traceback
+from prodready.checks.errors._shared import (
+    BROAD,
+    iter_handler_nodes,
+    last_name,
+    records_traceback,
+)
 from prodready.core.astutil import argument
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix

@@ -1,6 +1,4 @@
-"""PR304 `logging-basicconfig-in-library`: logging.basicConfig() is called by a module that is not an entry point.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR304 `logging-basicconfig-in-library`: logging.basicConfig() is called by a module that is not an entry point."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""PR305 `print-in-production-code`: print() in application code instead of logging.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR305 `print-in-production-code`: print() in application code instead of logging."""
 
 from __future__ import annotations
 
@@ -14,7 +12,6 @@ from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ModuleImports, ensure_logger, merge_insertions
 from prodready.quickfixes.logging_fix import print_call_arguments
-
 
 _CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse", "getopt", "cleo", "cement", "plac", "invoke",
                 "getpass", "colorama", "termcolor", "curses", "rich", "prompt_toolkit", "questionary", "blessed")

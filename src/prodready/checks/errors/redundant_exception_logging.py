@@ -1,12 +1,10 @@
-"""PR303 `redundant-exception-logging`: The same exception is logged twice in one handler.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR303 `redundant-exception-logging`: The same exception is logged twice in one handler."""
 
 from __future__ import annotations
 
 import ast
 
-from prodready.checks.errors._shared import LOG_METHODS, last_name, truthy_kw, is_logger
+from prodready.checks.errors._shared import LOG_METHODS, is_logger, last_name, truthy_kw
 from prodready.core.findings import Edit, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.logging_fix import removal_edit_span

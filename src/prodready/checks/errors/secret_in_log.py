@@ -1,17 +1,14 @@
-"""PR306 `secret-in-log`: A secret-like value is written to the logs or stdout.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR306 `secret-in-log`: A secret-like value is written to the logs or stdout."""
 
 from __future__ import annotations
 
 import ast
 from typing import Optional
 
-from prodready.checks.errors._shared import LOG_METHODS, last_name, is_logger
+from prodready.checks.errors._shared import LOG_METHODS, is_logger, last_name
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
 from prodready.core.secret_names import is_secret_name, name_tokens
-
 
 _NOT_SECRET_FIRST = frozenset({"HAS", "IS", "USE", "USES", "NEEDS", "REQUIRE", "REQUIRES", "SHOULD", "NO", "NUM",
                                "N", "MASKED", "REDACTED", "HASHED", "OBFUSCATED", "ENCRYPTED", "VALID", "INVALID",

@@ -1,6 +1,4 @@
-"""PR405 `request-no-timeout`: An outgoing HTTP request has no timeout.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR405 `request-no-timeout`: An outgoing HTTP request has no timeout."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ from typing import Optional
 from prodready.core.astutil import has_star_kwargs, is_none, keyword
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
-
 
 _METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _REQUESTS_MODULES = ("requests.", "requests.api.")

@@ -7,8 +7,11 @@ import re
 from typing import Optional
 
 from prodready.core.rule import Rule, fix
-from prodready.quickfixes.cached_getter import CachedGetterFix, getter_insertion_line, getter_name_hint
-
+from prodready.quickfixes.cached_getter import (
+    CachedGetterFix,
+    getter_insertion_line,
+    getter_name_hint,
+)
 
 CACHE_DECORATORS = {
     "functools.lru_cache", "functools.cache", "cachetools.cached", "cachetools.func.lru_cache",

@@ -1,18 +1,20 @@
-"""PR502 `connection-per-call`: A database engine, connection or SDK client is created inside a handler, on every call.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR502 `connection-per-call`: A database engine, connection or SDK client is created inside a handler, on every call."""
 
 from __future__ import annotations
 
 import ast
 
 from prodready.checks.resources._shared import (
-    callee_last, connection_leak, handler_label, in_cached_function, per_call_fixes, short,
+    callee_last,
+    connection_leak,
+    handler_label,
+    in_cached_function,
+    per_call_fixes,
+    short,
     stored_once,
 )
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
-
 
 _DBAPI_POOLED = {
     "psycopg2.connect", "psycopg.connect", "pymysql.connect", "MySQLdb.connect",

@@ -1,6 +1,4 @@
-"""PR503 `db-connection-leak`: A database connection opened in a function is not closed on every path.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR503 `db-connection-leak`: A database connection opened in a function is not closed on every path."""
 
 from __future__ import annotations
 
@@ -8,7 +6,12 @@ import ast
 from typing import Iterable, Optional
 
 from prodready.checks.resources._shared import (
-    Leak, chain_ends_in_fetch, connection_leak, is_close_call, names_in, short,
+    Leak,
+    chain_ends_in_fetch,
+    connection_leak,
+    is_close_call,
+    names_in,
+    short,
 )
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix

@@ -1,6 +1,4 @@
-"""PR507 `missing-cascade-delete`: Deleting the parent fails: relationship() without cascade over a NOT NULL foreign key.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR507 `missing-cascade-delete`: Deleting the parent fails: relationship() without cascade over a NOT NULL foreign key."""
 
 from __future__ import annotations
 
@@ -8,7 +6,13 @@ import ast
 import re
 from typing import Optional
 
-from prodready.core.astutil import has_star_kwargs, is_true, keyword, keyword_value, string_value
+from prodready.core.astutil import (
+    has_star_kwargs,
+    is_true,
+    keyword,
+    keyword_value,
+    string_value,
+)
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ensure_from_import, merge_insertions

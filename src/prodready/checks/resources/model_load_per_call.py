@@ -1,6 +1,4 @@
-"""PR501 `model-load-per-call`: An ML model is loaded inside a request handler or task, on every call.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR501 `model-load-per-call`: An ML model is loaded inside a request handler or task, on every call."""
 
 from __future__ import annotations
 
@@ -8,11 +6,15 @@ import ast
 from typing import Optional
 
 from prodready.checks.resources._shared import (
-    callee_last, handler_label, in_cached_function, per_call_fixes, short, stored_once,
+    callee_last,
+    handler_label,
+    in_cached_function,
+    per_call_fixes,
+    short,
+    stored_once,
 )
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
-
 
 _MODEL_LOADERS = {
     "whisper.load_model", "faster_whisper.WhisperModel",

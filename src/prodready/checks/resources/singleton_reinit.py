@@ -1,6 +1,4 @@
-"""PR506 `singleton-reinit`: A singleton caches its instance in __new__ but __init__ resets its state on every call.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR506 `singleton-reinit`: A singleton caches its instance in __new__ but __init__ resets its state on every call."""
 
 from __future__ import annotations
 

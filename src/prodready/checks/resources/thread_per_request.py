@@ -1,6 +1,4 @@
-"""PR504 `thread-per-request`: A new thread is started inside a request handler, once per request.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR504 `thread-per-request`: A new thread is started inside a request handler, once per request."""
 
 from __future__ import annotations
 
@@ -9,7 +7,6 @@ import ast
 from prodready.checks.resources._shared import handler_label
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
-
 
 _THREAD_CLASSES = {"threading.Thread", "threading.Timer"}
 

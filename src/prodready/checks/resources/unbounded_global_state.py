@@ -1,6 +1,4 @@
-"""PR505 `unbounded-global-state`: A module-level dict/list/set grows on every request and is never cleared.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR505 `unbounded-global-state`: A module-level dict/list/set grows on every request and is never cleared."""
 
 from __future__ import annotations
 

@@ -3,104 +3,28 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Any, Optional
 
-from prodready.core.astutil import argument, keyword, string_value
+from prodready.core.environment import EnvLookup
+from prodready.core.environment import env_lookup as core_env_lookup
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.secret_names import name_tokens
 from prodready.quickfixes.imports import ModuleImports, ensure_import, merge_insertions
 
-
 # -- environment lookups -------------------------------------------------------------------
 
-OS_LOOKUPS = {"os.getenv": "getenv", "os.environ.get": "get", "os.environ.setdefault": "setdefault"}
-LOOKUP_ATTRS = frozenset({"getenv", "get", "setdefault"})
-# django-environ / environs typed readers: ``env.str("X", default=...)``.
-ENV_METHODS = frozenset({
-    "str", "bool", "int", "float", "json", "list", "tuple", "dict", "url", "db_url", "db",
-    "cache_url", "cache", "email_url", "email", "search_url", "path", "get_value", "decimal",
-})
-ENV_INSTANCES = ("environ.Env()", "environ.FileAwareEnv()", "environs.Env()")
-DECOUPLE = frozenset({"decouple.config", "decouple.AutoConfig()", "decouple.Config()"})
 MISSING = object()
 
 
-@dataclass
-class Lookup:
-    """An environment lookup with a fallback: ``os.getenv("X", "d")``, ``env.bool("X", default=True)``."""
-
-    call: ast.Call
-    kind: str                      # "os", "environ" (django-environ/environs), "decouple"
-    name: Optional[str]            # the variable name when it is a literal
-    name_node: Optional[ast.expr]
-    default: Optional[ast.expr]    # None when there is no fallback
-    cast: Optional[str]            # "bool", "int", "str"... when the reader casts
-
-
-def env_lookup(call: ast.Call, ctx) -> Optional[Lookup]:
-    """The lookup ``call`` is (with its fallback), or None. Checks the spelling before resolving."""
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        attr = func.attr
-        if attr not in LOOKUP_ATTRS and attr not in ENV_METHODS and attr != "config":
-            return None
-        owner = func.value
-        if attr in ("get", "setdefault") and not (isinstance(owner, ast.Name) or isinstance(owner, ast.Attribute) and owner.attr == "environ"):
-            return None  # self.cache.get(...), request.args.get(...)
-    elif isinstance(func, ast.Name):
-        attr = None
-    else:
+def env_lookup(call: ast.AST, ctx) -> Optional[EnvLookup]:
+    """An environment lookup whose variable, fallback and cast the secrets rules reason about:
+    the ``os`` getters a fix can rewrite to ``os.environ["X"]``, django-environ/environs and
+    python-decouple readers. Recognition itself is `prodready.core.environment`'s."""
+    if not isinstance(call, ast.Call):
         return None
-    callee = ctx.call_name(call)
-    if not callee:
-        return None
-    cast: Optional[str] = None
-    if callee in OS_LOOKUPS:
-        kind = "os"
-        default = argument(call, 1, "default")
-    elif callee in DECOUPLE:
-        kind = "decouple"
-        default = argument(call, 1, "default")
-        cast = cast_name(argument(call, 2, "cast"), ctx)
-    elif callee in ENV_INSTANCES or (isinstance(func, ast.Name) and func.id == "env" and imported_env_name(callee, ctx)):
-        # ``env("X", cast, default)``; ``env`` imported from a base settings module counts too.
-        kind = "environ"
-        default = argument(call, 2, "default")
-        cast = cast_name(argument(call, 1, "cast"), ctx)
-    elif attr in ENV_METHODS and (callee.startswith(ENV_INSTANCES) or imported_env(func.value, callee, ctx)):
-        kind = "environ"
-        default = argument(call, 1, "default")
-        cast = attr if attr not in ("get_value",) else cast_name(keyword(call, "cast") and keyword(call, "cast").value, ctx)
-    else:
-        return None
-    name_node = argument(call, 0)
-    if name_node is None:
-        for kw in call.keywords:
-            if kw.arg in ("key", "var", "option", "name"):
-                name_node = kw.value
-    return Lookup(call, kind, string_value(name_node), name_node, default, cast)
-
-
-def imported_env_name(resolved: str, ctx) -> bool:
-    """``env`` imported from another settings module (``from .base import env``), or left
-    unbound by ``from .base import *`` in a settings module."""
-    return resolved.endswith(".env") or resolved == "env" and ctx.file.is_settings
-
-
-def imported_env(value: ast.expr, callee: str, ctx) -> bool:
-    """``env.str(...)`` on such an imported ``env``."""
-    return isinstance(value, ast.Name) and value.id == "env" and imported_env_name(callee.rsplit(".", 1)[0], ctx)
-
-
-def cast_name(node: Optional[ast.expr], ctx) -> Optional[str]:
-    if node is None:
-        return None
-    if isinstance(node, ast.Name) and node.id in ("bool", "int", "str", "float"):
-        return node.id
-    resolved = ctx.resolve(node) or ""
-    if resolved.endswith("strtobool"):
-        return "bool"
+    lookup = core_env_lookup(call, ctx.resolve, ctx.file.is_settings)
+    if lookup is not None and (lookup.has_fixable_fallback or lookup.kind in ("environ", "decouple")):
+        return lookup
     return None
 
 

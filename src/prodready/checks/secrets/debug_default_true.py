@@ -1,6 +1,4 @@
-"""PR203 `debug-default-true`: Debug mode is on when nothing is configured.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR203 `debug-default-true`: Debug mode is on when nothing is configured."""
 
 from __future__ import annotations
 
@@ -8,16 +6,24 @@ import ast
 from typing import Any, Optional
 
 from prodready.checks.secrets._shared import (
-    Lookup, UNKNOWN, environ_expr, file_severity, in_dev_class, literal_quote, _replace,
-    settings_class, _strtobool, wrap, env_lookup,
+    UNKNOWN,
+    _replace,
+    _strtobool,
+    env_lookup,
+    environ_expr,
+    file_severity,
+    in_dev_class,
+    literal_quote,
+    settings_class,
+    wrap,
 )
 from prodready.core.astutil import string_value
 from prodready.core.engine import is_main_guard
+from prodready.core.environment import EnvLookup
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.core.secret_names import name_tokens
 from prodready.quickfixes.imports import merge_insertions
-
 
 _STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "title", "capitalize", "lstrip", "rstrip"})
 _OFF_FOR = {
@@ -47,7 +53,7 @@ def _is_debug_name(name: Optional[str]) -> bool:
     return len(tokens) == 1 or tokens[-2] not in _SUBSYSTEM_DEBUG
 
 
-def _unset_value(lookup: Lookup, default_value: Any) -> Any:
+def _unset_value(lookup: EnvLookup, default_value: Any) -> Any:
     """What the lookup returns when the variable is not set, given the fallback's value."""
     if lookup.kind != "os" and lookup.cast == "bool":
         return _strtobool(default_value) if default_value is not None else UNKNOWN
@@ -426,7 +432,7 @@ class DebugDefaultTrue(Rule):
                 self.report(default, f"Make `{kw.arg}` default to off: debug mode is on when the variable is unset",
                             fixes=fixes, severity=severity)
 
-    def _check_lookup(self, lookup: Lookup, ctx) -> None:
+    def _check_lookup(self, lookup: EnvLookup, ctx) -> None:
         call = lookup.call
         if lookup.default is None:
             default_value: Any = None
@@ -466,7 +472,7 @@ class DebugDefaultTrue(Rule):
         self.report(top, f"Make `{lookup.name}` default to off: debug mode is on when the variable is unset",
                     fixes=fixes, severity=severity)
 
-    def _off_edit(self, lookup: Lookup, ctx, chain: list[ast.AST], start_value: Any):
+    def _off_edit(self, lookup: EnvLookup, ctx, chain: list[ast.AST], start_value: Any):
         """A replacement for the fallback that makes the whole expression false when unset."""
         quote = literal_quote(ctx, lookup.default if lookup.default is not None else lookup.name_node)
         if lookup.default is None:
@@ -497,7 +503,7 @@ class DebugDefaultTrue(Rule):
                 return _replace(ctx.source.node_range(lookup.default), candidate)
         return None
 
-    def _report_raw_string(self, lookup: Lookup, ctx, value: str) -> None:
+    def _report_raw_string(self, lookup: EnvLookup, ctx, value: str) -> None:
         severity = self._severity(ctx)
         if severity is None:
             return

@@ -1,6 +1,4 @@
-"""PR204 `env-bool-parse`: bool() of an environment variable is true for "False" and "0".
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR204 `env-bool-parse`: bool() of an environment variable is true for "False" and "0"."""
 
 from __future__ import annotations
 
@@ -8,13 +6,17 @@ import ast
 from typing import Optional
 
 from prodready.checks.secrets._shared import (
-    file_severity, literal_quote, _replace, _strtobool, wrap, env_lookup,
+    _replace,
+    _strtobool,
+    env_lookup,
+    file_severity,
+    literal_quote,
+    wrap,
 )
 from prodready.core.astutil import string_value
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.core.secret_names import is_secret_name, name_tokens
-
 
 _FLAG_WORDS = frozenset({
     "DEBUG", "VERBOSE", "ENABLE", "ENABLED", "DISABLE", "DISABLED", "USE", "ALLOW", "ALLOWED", "SKIP",

@@ -1,6 +1,4 @@
-"""PR201 `hardcoded-secret`: A secret (key, token, password) is hardcoded as a string literal.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR201 `hardcoded-secret`: A secret (key, token, password) is hardcoded as a string literal."""
 
 from __future__ import annotations
 
@@ -8,14 +6,23 @@ import ast
 import re
 from typing import Optional
 
-from prodready.checks.secrets._shared import EnvironReplace, file_severity, literal_quote, settings_class
+from prodready.checks.secrets._shared import (
+    EnvironReplace,
+    file_severity,
+    literal_quote,
+    settings_class,
+)
 from prodready.core.astutil import string_value
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.core.secret_names import (
-    SECRET_PREFIXES, Confidence, is_probable_secret, is_secret_name, name_tokens, secret_confidence,
+    SECRET_PREFIXES,
+    Confidence,
+    is_probable_secret,
+    is_secret_name,
+    name_tokens,
+    secret_confidence,
 )
-
 
 _ENUM_BASES = ("enum.", "django.db.models.TextChoices", "django.db.models.IntegerChoices", "django.db.models.Choices")
 

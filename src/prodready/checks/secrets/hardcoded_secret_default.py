@@ -1,6 +1,4 @@
-"""PR202 `hardcoded-secret-default`: An environment lookup for a secret falls back to a hardcoded value.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR202 `hardcoded-secret-default`: An environment lookup for a secret falls back to a hardcoded value."""
 
 from __future__ import annotations
 
@@ -8,12 +6,21 @@ import ast
 from typing import Optional
 
 from prodready.checks.secrets._shared import (
-    EnvironReplace, file_severity, literal_quote, _replace, settings_class, env_lookup,
+    EnvironReplace,
+    _replace,
+    env_lookup,
+    file_severity,
+    literal_quote,
+    settings_class,
 )
 from prodready.core.astutil import argument, keyword, string_value
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule, fix
-from prodready.core.secret_names import has_secret_prefix, is_probable_secret, secret_name_strength
+from prodready.core.secret_names import (
+    has_secret_prefix,
+    is_probable_secret,
+    secret_name_strength,
+)
 
 
 def _removal_range(ctx, call: ast.Call, arg: ast.AST) -> Optional[tuple[int, int]]:

@@ -1,6 +1,4 @@
-"""PR101 `naive-utcnow`: datetime.utcnow()/utcfromtimestamp() return naive datetimes and are deprecated since Python 3.12.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR101 `naive-utcnow`: datetime.utcnow()/utcfromtimestamp() return naive datetimes and are deprecated since Python 3.12."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ from prodready.core.astutil import is_true, keyword_value
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ensure_from_import, merge_insertions
-
 
 _UTC_METHODS = {"datetime.datetime.utcnow": "utcnow", "datetime.datetime.utcfromtimestamp": "utcfromtimestamp"}
 _COLUMN_CALLS = ("Column", "mapped_column")

@@ -1,18 +1,20 @@
-"""PR403 `cors-allow-all`: CORS allows every origin together with credentials (or in production settings).
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR403 `cors-allow-all`: CORS allows every origin together with credentials (or in production settings)."""
 
 from __future__ import annotations
 
 import ast
 from typing import Optional
 
-from prodready.checks.web._shared import CORS_NAMES, in_debug_branch, last_name, literal_origins
+from prodready.checks.web._shared import (
+    CORS_NAMES,
+    in_debug_branch,
+    last_name,
+    literal_origins,
+)
 from prodready.core.astutil import is_true, keyword_value
 from prodready.core.findings import Severity
 from prodready.core.frameworks import cors_call_kind, cors_origin_expressions
 from prodready.core.rule import Example, Rule
-
 
 _TRUTHY = frozenset({"true", "1", "yes", "on", "t", "y"})
 

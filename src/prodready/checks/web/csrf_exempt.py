@@ -1,6 +1,4 @@
-"""PR401 `csrf-exempt`: `csrf_exempt` turns off Django's CSRF protection for a view.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR401 `csrf-exempt`: `csrf_exempt` turns off Django's CSRF protection for a view."""
 
 from __future__ import annotations
 

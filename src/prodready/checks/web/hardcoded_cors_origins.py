@@ -1,12 +1,15 @@
-"""PR402 `hardcoded-cors-origins`: CORS allowed origins are a literal list in the code.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR402 `hardcoded-cors-origins`: CORS allowed origins are a literal list in the code."""
 
 from __future__ import annotations
 
 import ast
 
-from prodready.checks.web._shared import CORS_NAMES, in_debug_branch, last_name, literal_origins
+from prodready.checks.web._shared import (
+    CORS_NAMES,
+    in_debug_branch,
+    last_name,
+    literal_origins,
+)
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.frameworks import CORS_ORIGIN_SETTINGS, cors_origin_expressions
 from prodready.core.rule import Example, Rule, fix

@@ -1,6 +1,4 @@
-"""PR408 `raw-sql-string`: SQL text is built from values with f-strings, `%`, `+` or `.format()`.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR408 `raw-sql-string`: SQL text is built from values with f-strings, `%`, `+` or `.format()`."""
 
 from __future__ import annotations
 
@@ -8,11 +6,15 @@ import ast
 import re
 from typing import Optional
 
-from prodready.checks.web._shared import LocalValues, callee_last, constant_text, last_name
+from prodready.checks.web._shared import (
+    LocalValues,
+    callee_last,
+    constant_text,
+    last_name,
+)
 from prodready.core.astutil import keyword_value
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
-
 
 _SQL_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "extra"})
 _SQL_FUNCTIONS = frozenset({"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text",

@@ -1,6 +1,4 @@
-"""PR404 `subprocess-shell`: A command runs through the shell (`shell=True`, `os.system`, `os.popen`).
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR404 `subprocess-shell`: A command runs through the shell (`shell=True`, `os.system`, `os.popen`)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,6 @@ from prodready.core.astutil import is_true, keyword, keyword_value
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ensure_import, merge_insertions
-
 
 _SHELL_KWARG = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
                           "subprocess.Popen"})

@@ -1,6 +1,4 @@
-"""PR407 `trust-remote-code`: `trust_remote_code=True` runs Python code downloaded from the model repository.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR407 `trust-remote-code`: `trust_remote_code=True` runs Python code downloaded from the model repository."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ import re
 from prodready.core.astutil import is_true, keyword_value
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
-
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 

@@ -1,6 +1,4 @@
-"""PR406 `unsafe-werkzeug-allowed`: `allow_unsafe_werkzeug=True` runs the Werkzeug development server in production.
-
-The rule's metadata, docs, examples, visitor and fix builders live together here."""
+"""PR406 `unsafe-werkzeug-allowed`: `allow_unsafe_werkzeug=True` runs the Werkzeug development server in production."""
 
 from __future__ import annotations
 
