@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import importlib
 import sys
-import types
 
 import pytest
 
 import prodready.checks as checks
 from prodready.checks import all_rules, load_rules, rule_module_names, rules_defined_in
-from prodready.core.findings import Severity
-from prodready.core.rule import Rule
 
 
 def test_every_rule_lives_in_a_module_named_after_it():
@@ -32,13 +29,6 @@ def test_order_is_by_code_and_stable():
     assert [r.code for r in rules] == sorted(r.code for r in rules)
     assert load_rules() == rules == all_rules()
     assert rule_module_names() == sorted(rule_module_names())
-
-
-def test_family_packages_reexport_their_rules():
-    from prodready.checks.resources import ConnectionPerCall
-    from prodready.checks.resources.connection_per_call import ConnectionPerCall as direct
-
-    assert ConnectionPerCall is direct and ConnectionPerCall in all_rules()
 
 
 def _fake_family(monkeypatch, tmp_path, modules: dict[str, str]) -> None:

@@ -3,21 +3,3 @@ servers, remote code and SQL built from strings. PR405 (HTTP timeouts) lives in 
 
 One module per rule; helpers shared inside the family are in ``_shared``.
 """
-
-from prodready.checks.web.cors_allow_all import CorsAllowAll
-from prodready.checks.web.csrf_exempt import CsrfExempt
-from prodready.checks.web.hardcoded_cors_origins import HardcodedCorsOrigins
-from prodready.checks.web.raw_sql_string import RawSqlString
-from prodready.checks.web.subprocess_shell import SubprocessShell
-from prodready.checks.web.trust_remote_code import TrustRemoteCode
-from prodready.checks.web.unsafe_werkzeug_allowed import UnsafeWerkzeugAllowed
-
-__all__ = [
-    "CorsAllowAll",
-    "CsrfExempt",
-    "HardcodedCorsOrigins",
-    "RawSqlString",
-    "SubprocessShell",
-    "TrustRemoteCode",
-    "UnsafeWerkzeugAllowed",
-]
