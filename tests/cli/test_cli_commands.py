@@ -42,7 +42,7 @@ def test_rules_json(cli):
     data = json.loads(cli("rules", "--format", "json").out)
     assert [d["code"] for d in data] == [r.code for r in all_rules()]
     for entry in data:
-        assert set(entry) == {"code", "name", "severity", "fix", "summary", "url"}
+        assert set(entry) == {"code", "name", "severity", "fix", "preview", "summary", "url"}
     pr101 = data[0]
     assert pr101["name"] == "naive-utcnow" and pr101["url"].endswith("PR101-naive-utcnow.md")
 
