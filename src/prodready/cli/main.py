@@ -404,6 +404,8 @@ def _report_file_problems(results: list[FileResult], console: Console) -> int:
         if result.write_error:
             console.error(f"{result.display}: not fixed: {result.write_error}")
             errors += 1
+        for note in result.notes:
+            console.warning(f"{result.display}: {note}")
         for message in result.rule_errors:
             console.warning(f"{result.display}: rule {message}; the other rules still checked this file. "
                             f"Please report it at {ISSUES_URL}")
@@ -500,6 +502,7 @@ def _cache_hit(cache, task: Task) -> Optional[FileResult]:
     try:
         items = [Item.from_json(entry) for entry in payload["items"]]
         rule_errors = [str(m) for m in payload.get("rule_errors", [])]
+        notes = [str(m) for m in payload.get("notes", [])]
         deps = payload.get("deps") or {}
         if not deps_unchanged(deps):
             return None  # a module its cross-module names came from changed
@@ -508,7 +511,7 @@ def _cache_hit(cache, task: Task) -> Optional[FileResult]:
     needs_fixes = task.mode in ("fix", "diff") or task.want_edits
     if needs_fixes and any(item.offer(task.unsafe) is not None for item in items):
         return None  # the fix edits are computed from a fresh analysis
-    return FileResult(task.path, task.display, sha, items, rule_errors, cached=True, deps=deps)
+    return FileResult(task.path, task.display, sha, items, rule_errors, notes, cached=True, deps=deps)
 
 
 # -- rules / rule / docs / server ----------------------------------------------------------------

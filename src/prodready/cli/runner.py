@@ -104,6 +104,8 @@ class FileResult:
     sha: Optional[str] = None  # of the bytes the findings belong to (after fixing, if fixed)
     items: list[Item] = field(default_factory=list)
     rule_errors: list[str] = field(default_factory=list)
+    # Regions not checked because they need a newer Python ('line N: message').
+    notes: list[str] = field(default_factory=list)
     cannot: Optional[str] = None  # why the file could not be checked
     internal: Optional[str] = None  # unexpected exception while checking
     fixed: int = 0
@@ -118,7 +120,7 @@ class FileResult:
     def cache_payload(self) -> dict:
         """What the cache keeps: findings without resolved edits, rule errors, dependencies."""
         return {"items": [{**i.to_json(), "edit": None} for i in self.items],
-                "rule_errors": list(self.rule_errors), "deps": dict(self.deps)}
+                "rule_errors": list(self.rule_errors), "notes": list(self.notes), "deps": dict(self.deps)}
 
 
 def deps_unchanged(deps: dict) -> bool:
@@ -147,7 +149,10 @@ def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: boo
         end_line, end_col = source.display_position(p.end)
         items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, "error", p.message, p.start, p.end, line, col, end_line, end_col))
     for finding in analysis.findings:
-        items.append(_item(finding, source, want_edits, unsafe, target_version))
+        item = _item(finding, source, want_edits and not analysis.notices, unsafe, target_version)
+        if analysis.notices:
+            item.fixes = []  # a fixed file is verified by parsing it, which this Python cannot
+        items.append(item)
     return items
 
 
@@ -299,7 +304,7 @@ def _process(task: Task, result: FileResult) -> None:
     file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
     target = task.config.target_version
     analysis, source = _analyze(text, task, file)
-    if task.mode in ("fix", "diff") and analysis.problem is None and any(
+    if task.mode in ("fix", "diff") and analysis.problem is None and not analysis.notices and any(
         choose_offer(f, task.unsafe) is not None for f in analysis.findings
     ):
         new_text, applied = _fix(text, task, file)
@@ -329,6 +334,10 @@ def _process(task: Task, result: FileResult) -> None:
         result.output_text = text
     result.items = _items(analysis, source, task.want_edits, task.unsafe, target)
     result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
+    if analysis.notices:
+        lines = ", ".join(str(source.display_position(n.start)[0]) for n in analysis.notices)
+        word = "line" if len(analysis.notices) == 1 else "lines"
+        result.notes = [f"{word} {lines}: {analysis.notices[0].message}"]
     result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
 
 

@@ -22,6 +22,7 @@ from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.frameworks import class_table
 from prodready.core.names import ExternalResolver, NameResolver
+from prodready.core.newer_syntax import NEWER_SYNTAX, could_be_newer_syntax, newer_python_needed, not_checked_message
 from prodready.core.rule import Rule
 from prodready.core.source import SourceFile
 from prodready.core.suppress import is_suppressed, skip_file
@@ -100,6 +101,9 @@ class Analysis:
     # Other project files whose contents the findings depend on (cross-module names):
     # path -> (mtime_ns, size) or None when missing, as read during the analysis.
     dependencies: dict = field(default_factory=dict)
+    # Regions that were not checked because they use syntax newer than the running Python
+    # (core/newer_syntax.py); the rest of the file was.
+    notices: list[ParseProblem] = field(default_factory=list)
 
 
 class _Walker:
@@ -365,6 +369,9 @@ def analyze_source(
     active = enabled_rules(rules, config, source.path)
     tree = source.tree
     if tree is None:
+        newer = _analyze_newer_syntax(source, config, rules)
+        if newer is not None:
+            return newer
         start, end = source.syntax_error_range()
         err = source.syntax_error
         message = f"SyntaxError: {err.msg if err else 'invalid syntax'}"
@@ -414,3 +421,29 @@ def _undecodable(data: bytes, encoding: str, detail: str) -> str:
             return (f"not valid {encoding}: byte 0x{data[exc.start]:02x} on line {line}; "
                     "save the file as UTF-8 or declare its encoding (# -*- coding: latin-1 -*-)")
     return f"cannot decode: {detail}" if detail else f"not valid {encoding}"
+
+
+def _analyze_newer_syntax(source: SourceFile, config: Config, rules: Sequence[type[Rule]]) -> Optional[Analysis]:
+    """A file valid only for a newer Python: analyse the statements this Python parses (block
+    by block, as the server does mid-edit) and name the others once. None: a real syntax error."""
+    err = source.syntax_error
+    if err is None or getattr(err, "from_parser", True) is False:
+        return None
+    line = source.line_text(max(min((err.lineno or 1) - 1, len(source.line_starts) - 1), 0))
+    if not could_be_newer_syntax(line) and not could_be_newer_syntax(err.text or ""):
+        return None
+    needed = newer_python_needed(source.text)
+    if needed is None:
+        return None
+    from prodready.core.incremental import DocumentAnalyzer  # incremental builds on this module
+
+    try:
+        result = DocumentAnalyzer(source.path, config, rules).update(source.text)
+    except RecursionError:
+        return None  # too deeply nested for block analysis too: report it as the parser did
+    message = not_checked_message(needed)
+    # The whole file is valid for ``needed``: every region this Python cannot parse is such code.
+    notices = [p if p.kind == NEWER_SYNTAX else ParseProblem(message, p.start, p.end, NEWER_SYNTAX)
+               for p in result.problems] or [ParseProblem(message, 0, 0, NEWER_SYNTAX)]
+    return Analysis(list(result.findings), list(result.errors), source=source, notices=notices)
+

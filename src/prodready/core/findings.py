@@ -167,4 +167,4 @@ class ParseProblem:
     message: str
     start: int
     end: int
-    kind: str = "syntax-error"  # or "decode-error", "too-large"
+    kind: str = "syntax-error"  # or "decode-error", "too-large", "newer-syntax"

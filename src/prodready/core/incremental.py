@@ -81,6 +81,9 @@ from prodready.core.blocks import (
     starts_member,
 )
 from prodready.core.config import Config
+from prodready.core.newer_syntax import (
+    NEWER_SYNTAX, could_be_newer_syntax, fragment_needs_newer_python, not_checked_message,
+)
 from prodready.core.context import ModuleContext, PendingFinding
 from prodready.core.engine import analyze_block, enabled_rules, finalize, module_context
 from prodready.core.fileinfo import FileInfo
@@ -759,7 +762,7 @@ class DocumentAnalyzer:
         if source is None or source.text is not text:
             source = SourceFile(text, self.path)
         self._full_source = source
-        problems = [document_problem(b, source) for b in self.blocks if b.kind == ERROR and b.problem is not None]
+        problems = [_problem_of(b, source) for b in self.blocks if b.kind == ERROR and b.problem is not None]
         if skip_file(text):
             return DocumentAnalysis(source, [], [], [])  # like analyze_source: not checked at all
         statements: list = []
@@ -827,6 +830,18 @@ def _deps_changed(deps: dict) -> bool:
         if stamp != (st.st_mtime_ns, st.st_size):
             return True
     return False
+
+
+def _problem_of(block: Block, source: SourceFile) -> ParseProblem:
+    """An ERROR block's problem; a block that is valid for a newer Python says so instead."""
+    problem = document_problem(block, source)
+    line = source.line_text(source.line_of(min(problem.start, len(source.text))))
+    if not could_be_newer_syntax(line):
+        return problem
+    needed = fragment_needs_newer_python(block.text)
+    if needed is None:
+        return problem
+    return ParseProblem(not_checked_message(needed), problem.start, problem.end, NEWER_SYNTAX)
 
 
 __all__ = ["DocumentAnalysis", "DocumentAnalyzer", "compose_changes"]

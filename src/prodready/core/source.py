@@ -137,6 +137,7 @@ class SourceFile:
         except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, deep nesting
             err = SyntaxError(str(exc) or type(exc).__name__)
             err.lineno, err.offset = 1, 1
+            err.from_parser = False  # not the grammar's verdict: no newer Python would accept it
             return None, err
 
     @property

@@ -18,6 +18,7 @@ from prodready.core.source import UTF8, UTF16, UTF32, SourceFile
 
 SOURCE = "prodready"
 SYNTAX_ERROR = "syntax-error"
+NEWER_SYNTAX = "newer-syntax"
 
 ENCODINGS = {
     types.PositionEncodingKind.Utf8: UTF8,
@@ -78,6 +79,8 @@ def to_diagnostic(
 
 def problem_diagnostic(source: SourceFile, problem: ParseProblem, encoding: str) -> types.Diagnostic:
     severity = types.DiagnosticSeverity.Error if problem.kind == SYNTAX_ERROR else types.DiagnosticSeverity.Warning
+    if problem.kind == NEWER_SYNTAX:
+        severity = types.DiagnosticSeverity.Information  # valid code, just not checkable here
     return types.Diagnostic(
         range=lsp_range(source, problem.start, problem.end, encoding),
         message=problem.message,
