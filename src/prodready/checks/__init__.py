@@ -17,10 +17,10 @@ from prodready.core.rule import Rule, find_rule
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule, ordered by code."""
     found: dict[str, type[Rule]] = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name.startswith("_"):
+    for module_info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        if module_info.name.rsplit(".", 1)[-1].startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        module = importlib.import_module(module_info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.code:
                 if value.__module__ != module.__name__:
