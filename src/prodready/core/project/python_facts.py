@@ -372,7 +372,8 @@ class _Collector(ast.NodeVisitor):
         body = [n for n in (getattr(node, "elt", None), getattr(node, "key", None), getattr(node, "value", None)) if n]
         if generators:
             gen = generators[0]
-            self._loop(gen.target, gen.iter, body + list(gen.ifs))
+            rest = [part for other in generators for part in (*other.ifs, *( [other.iter] if other is not gen else []))]
+            self._loop(gen.target, gen.iter, body + rest)
         self.generic_visit(node)
 
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension  # type: ignore[assignment]
