@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from prodready.core.findings import Severity
 from prodready.core.project import kinds
 from prodready.core.project.rule import ProjectRule, tree
@@ -60,15 +62,19 @@ class MissingMaxContentLength(ProjectRule):
 
     def check(self) -> None:
         apps = []
-        uploads = limited = external = False
+        uploads: list[str] = []
+        limited = external = False
         for file, facts in self.project.python_files():
             apps.extend((file.path, span) for span in facts.flask_apps)
-            uploads = uploads or facts.reads_uploads
+            if facts.reads_uploads:
+                uploads.append(file.path)
             limited = limited or facts.sets_max_content_length
             external = external or facts.flask_config_external
         if not apps or not uploads or limited or external:
             return
-        path, span = apps[0]
+        # The app next to the code that reads the uploads (same package), else the first one.
+        reader = uploads[0]
+        path, span = max(apps, key=lambda a: len(os.path.commonprefix([a[0].rsplit("/", 1)[0] + "/", reader])))
         self.report_at(path, span.start, span.end,
                        "This app reads uploads (`request.files`) with no size limit; set "
                        "`app.config[\"MAX_CONTENT_LENGTH\"]` so oversized requests get 413.")
