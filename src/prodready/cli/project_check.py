@@ -19,7 +19,7 @@ from prodready.core.config import Config
 from prodready.core.crossmodule import find_root
 from prodready.core.findings import Applicability, FixContext
 from prodready.core.project import Project, ProjectFinding, run_project_rules
-from prodready.core.project.rule import choose_project_offer, fix_project, project_rules
+from prodready.core.project.rule import PROJECT_EXTENSIONS, choose_project_offer, fix_project, project_rules
 from prodready.core.project.scan import load_cache, save_cache, scan
 from prodready.core.source import SourceFile
 
@@ -77,8 +77,8 @@ def check_project(paths: list[str], config: Config, cwd: Path, *, mode: str = "c
     """Per-file results of the project rules, and warnings (rule errors) to print."""
     from prodready.checks import all_rules
 
-    rules = [r for r in project_rules(all_rules()) if config.rule_enabled(r, None)]
-    if not rules:
+    rules = [r for r in all_rules() if config.rule_enabled(r, None)]
+    if not project_rules(rules) and not any(r.code in PROJECT_EXTENSIONS for r in rules):
         return [], []
     root = project_root(paths, config, cwd)
     key = f"{prodready.__version__}"

@@ -107,6 +107,21 @@ def project_rules(rules: Iterable[type[Rule]]) -> list[type[ProjectRule]]:
     return [r for r in rules if isinstance(r, type) and issubclass(r, ProjectRule)]
 
 
+# Per-file rules whose check also covers non-Python files of the project (PR205 in JS/TS):
+# rule code -> a ProjectRule subclass that reports under that rule's code and name.
+PROJECT_EXTENSIONS: dict[str, type[ProjectRule]] = {}
+
+
+def _with_extensions(rules: Iterable[type[Rule]]) -> list[type[ProjectRule]]:
+    rules = list(rules)
+    out = project_rules(rules)
+    for rule in rules:
+        extension = PROJECT_EXTENSIONS.get(rule.code)
+        if extension is not None and not issubclass(rule, ProjectRule):
+            out.append(extension)
+    return out
+
+
 _COMMENTED = (".py", ".pyi", ".txt", ".toml", ".yaml", ".yml", ".gitignore", "Dockerfile", "Procfile", ".ini", ".cfg")
 
 
@@ -118,7 +133,7 @@ def run_project_rules(
 ) -> ProjectResult:
     """Run the enabled project rules; apply per-file ignores, severities and `# noqa`."""
     result = ProjectResult()
-    for rule in project_rules(rules):
+    for rule in _with_extensions(rules):
         if not config.rule_enabled(rule, None) or (only is not None and not only(rule)):
             continue
         instance = rule(project, config)
