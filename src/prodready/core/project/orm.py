@@ -151,11 +151,10 @@ def _table_args(body: list[ast.stmt]) -> list[str]:
     return indexed
 
 
-def collect_models(tree: ast.Module, source: SourceFile, qualify: Callable[[ast.AST], Optional[str]]) -> list[ModelDef]:
+def collect_models(classes: list[ast.ClassDef], source: SourceFile, qualify: Callable[[ast.AST], Optional[str]]) -> list[ModelDef]:
+    """The ORM models among ``classes`` (every class of the module, collected by its walk)."""
     models: list[ModelDef] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
+    for node in classes:
         fields: list[FieldDef] = []
         table = ""
         for stmt in node.body:

@@ -134,6 +134,7 @@ class _Collector(ast.NodeVisitor):
         self.function_depth = 0
         self.main_guard = 0
         self.local_queries: list[dict[str, ast.expr]] = []
+        self.classes: list[ast.ClassDef] = []
 
     # -- names --------------------------------------------------------------------------------
     def qualify(self, node: ast.AST) -> Optional[str]:
@@ -185,9 +186,10 @@ class _Collector(ast.NodeVisitor):
                    for n in names)
 
     def visit_If(self, node: ast.If) -> None:
-        test = ast.unparse(node.test) if hasattr(ast, "unparse") else ""
-        version = "version_info" in test
-        main = "__name__" in test and "__main__" in test
+        names = {n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else n.value
+                 for n in ast.walk(node.test) if isinstance(n, (ast.Attribute, ast.Name, ast.Constant))}
+        version = "version_info" in names
+        main = "__name__" in names and "__main__" in names
         self.guard_depth += version
         self.main_guard += main
         for stmt in node.body:
@@ -209,6 +211,7 @@ class _Collector(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node)
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "throttle_classes" for t in stmt.targets
@@ -484,7 +487,7 @@ def python_facts(text: str, path: str) -> PythonFacts:
     collector = _Collector(source, tree)
     try:
         collector.visit(tree)
-        collector.facts.models = collect_models(tree, source, collector.qualify)
+        collector.facts.models = collect_models(collector.classes, source, collector.qualify)
     except RecursionError:
         collector.facts.error = "nested too deeply to analyse completely"
     return collector.facts
