@@ -42,7 +42,7 @@ def test_rules_json(cli):
     data = json.loads(cli("rules", "--format", "json").out)
     assert [d["code"] for d in data] == [r.code for r in all_rules()]
     for entry in data:
-        assert set(entry) == {"code", "name", "severity", "fix", "summary", "url"}
+        assert set(entry) == {"code", "name", "severity", "fix", "preview", "summary", "url"}
     pr101 = data[0]
     assert pr101["name"] == "naive-utcnow" and pr101["url"].endswith("PR101-naive-utcnow.md")
 
@@ -113,3 +113,8 @@ def test_server_dispatch(cli, monkeypatch):
     monkeypatch.setitem(sys.modules, "prodready.server.main", module)
     assert cli("server", "--debounce", "250").code == 0
     assert seen["argv"] == ["--debounce", "250"]
+
+
+def test_the_repository_rule_pages_are_generated_from_the_rule_classes(cli):
+    run = cli("docs", "--check", "--output", str(REPO / "docs" / "rules"))
+    assert run.code == 0, run.err

@@ -27,7 +27,9 @@ def index_page(rules: Sequence[type[Rule]]) -> str:
         "Every rule has a code and a name; both work in `select`, `ignore`, `per-file-ignores`,",
         "`# noqa: PR101` and `# prodready: ignore[naive-utcnow]`. **Fix**: *safe* fixes are applied by",
         "`prodready check --fix`, *unsafe* ones only with `--unsafe-fixes`. `prodready rule CODE`",
-        "prints a page in the terminal.",
+        "prints a page in the terminal. *Preview* rules are off by default (their precision on",
+        "applications nobody tuned them on is below 0.9, see docs/accuracy.md): `preview = true` or",
+        "`--preview` turns them on, and selecting one by code or name turns on that one.",
         "",
         "| Code | Name | Severity | Fix | Summary |",
         "| ---- | ---- | -------- | --- | ------- |",
@@ -36,7 +38,8 @@ def index_page(rules: Sequence[type[Rule]]) -> str:
         slug = rule_slug(rule)
         lines.append(
             f"| [{rule.code}]({slug}.md) | `{rule.name}` | {rule.severity.label} | "
-            f"{_FIX.get(rule.fix_availability, rule.fix_availability)} | {_cell(rule.summary)} |"
+            f"{_FIX.get(rule.fix_availability, rule.fix_availability)} | "
+            f"{'*preview* ' if rule.preview else ''}{_cell(rule.summary)} |"
         )
     return "\n".join(lines) + "\n"
 

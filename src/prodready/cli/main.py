@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="check only these rules (comma-separated, repeatable); replaces the configuration's select and ignore")
     rules.add_argument("--ignore", action="append", metavar="RULES", help="do not check these rules")
     rules.add_argument("--extend-select", action="append", metavar="RULES", help="check these rules in addition to the selected ones")
+    rules.add_argument("--preview", dest="preview", action="store_true", default=None,
+                       help="turn on preview rules (below the precision bar on unseen code; see docs/accuracy.md)")
+    rules.add_argument("--no-preview", dest="preview", action="store_false", help=argparse.SUPPRESS)
     files = check.add_argument_group("files")
     files.add_argument("--exclude", action="append", metavar="PATTERNS",
                        help="glob patterns of files and folders to skip; replaces the defaults (.git, .venv, build, ...)")
@@ -214,6 +217,8 @@ def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
             raise ConfigError(f"--target-version {args.target_version!r}: expected a version such as py311 or 3.11") from None
     if args.respect_gitignore is not None:
         config = replace(config, respect_gitignore=args.respect_gitignore)
+    if args.preview is not None:
+        config = replace(config, preview=args.preview)
     return config
 
 
@@ -541,14 +546,18 @@ def run_rules(args, out: TextIO) -> int:
     rules = all_rules()
     if args.format == "json":
         data = [{"code": r.code, "name": r.name, "severity": r.severity.label, "fix": r.fix_availability,
-                 "summary": r.summary, "url": rule_url(r)} for r in rules]
+                 "preview": r.preview, "summary": r.summary, "url": rule_url(r)} for r in rules]
         out.write(json.dumps(data, indent=2, ensure_ascii=output._ascii_only(out)) + "\n")
         return 0
-    rows = [(r.code, r.name, r.severity.label, r.fix_availability, r.summary) for r in rules]
-    header = ("CODE", "NAME", "SEVERITY", "FIX", "SUMMARY")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    rows = [(r.code, r.name, r.severity.label, r.fix_availability, "preview" if r.preview else "", r.summary)
+            for r in rules]
+    header = ("CODE", "NAME", "SEVERITY", "FIX", "STATUS", "SUMMARY")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
     for row in [header, *rows]:
-        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] + "\n")
+        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5] + "\n")
+    if any(r.preview for r in rules):
+        out.write("\npreview rules are off by default: `preview = true` in [tool.prodready] or --preview turns them on;\n"
+                  "selecting one by its code or name turns on that one.\n")
     return 0
 
 

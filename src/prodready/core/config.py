@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -63,6 +63,7 @@ class Config:
     target_version: tuple[int, int] = (3, 10)
     options: tuple[tuple[str, Any], ...] = ()
     respect_gitignore: bool = True
+    preview: bool = False  # turn preview rules on (see Rule.preview)
     root: Optional[str] = None  # folder of the pyproject.toml it came from
     source: Optional[str] = None  # that file, for messages
 
@@ -98,10 +99,10 @@ class Config:
                 changes["severity"] = tuple(dict(config.severity + tuple(levels)).items())
             elif key == "target-version":
                 changes["target_version"] = _parse_target(value)
-            elif key == "respect-gitignore":
+            elif key in ("respect-gitignore", "preview"):
                 if not isinstance(value, bool):
-                    raise ConfigError(f"{where} respect-gitignore: expected true or false, got {value!r}")
-                changes["respect_gitignore"] = value
+                    raise ConfigError(f"{where} {raw_key}: expected true or false, got {value!r}")
+                changes[key.replace("-", "_")] = value
             elif key in RULE_OPTIONS:
                 kind, _default = RULE_OPTIONS[key]
                 if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
@@ -112,7 +113,7 @@ class Config:
             elif key in {"debounce", "enable", "path", "interpreter", "import-strategy", "args"}:
                 continue  # editor/server settings, handled by the server
             else:
-                known = ", ".join(sorted((*LIST_KEYS, "per-file-ignores", "severity", "target-version", "respect-gitignore", *RULE_OPTIONS)))
+                known = ", ".join(sorted((*LIST_KEYS, "per-file-ignores", "severity", "target-version", "respect-gitignore", "preview", *RULE_OPTIONS)))
                 raise ConfigError(f"{where}: unknown setting {raw_key!r} (known settings: {known})")
         changes["options"] = tuple(sorted(options.items()))
         return replace(config, **changes)
@@ -195,6 +196,9 @@ class Config:
         return False
 
     def rule_enabled(self, rule, path: Optional[str] = None) -> bool:
+        if getattr(rule, "preview", False) and not self.preview and \
+                not _matches_exactly(rule, (*(self.select or ()), *self.extend_select)):
+            return False
         selected = self.select is None or _matches_any(rule, self.select)
         if not selected and not _matches_any(rule, self.extend_select):
             return False
@@ -223,7 +227,7 @@ class Config:
 
     def fingerprint(self) -> str:
         return repr((self.select, self.ignore, self.extend_select, self.per_file_ignores, self.severity,
-                     self.target_version, self.options))
+                     self.target_version, self.options, self.preview))
 
 
 def _string_list(value: Any, where: str) -> list[str]:

@@ -30,6 +30,13 @@ _FIX_WORDS = {
 }
 
 
+PREVIEW_NOTE = (
+    "**Preview**: this rule is off by default because its precision on applications nobody tuned it on "
+    "is below 0.9 (see docs/accuracy.md). Turn it on with `preview = true` in `[tool.prodready]`, "
+    "`--preview`, or by selecting it by code or name."
+)
+
+
 def render_markdown(rule: type[Rule]) -> str:
     """The page for one rule: header, metadata line, its docs, and its own examples."""
     lines = [
@@ -37,6 +44,7 @@ def render_markdown(rule: type[Rule]) -> str:
         "",
         f"*Severity: {rule.severity.label}. Fix: {_FIX_WORDS.get(rule.fix_availability, rule.fix_availability)}.*",
         "",
+        *([PREVIEW_NOTE, ""] if rule.preview else []),
         rule.summary.rstrip(".") + ".",
         "",
         rule.doc_markdown(),
