@@ -12,17 +12,23 @@ import pytest
 from prodready.api import check_text, fix_source
 from prodready.checks import all_rules
 from prodready.core.config import Config
+from prodready.core.project.rule import ProjectRule
 from prodready.core.rule import as_example
 
 
+def _file_rules():
+    """Per-file rules; project rules' tree examples run in tests/rules/test_project_examples.py."""
+    return [rule for rule in all_rules() if not issubclass(rule, ProjectRule)]
+
+
 def _cases(kind: str):
-    for rule in all_rules():
+    for rule in _file_rules():
         for index, example in enumerate(getattr(rule, kind)):
             yield pytest.param(rule, as_example(example), id=f"{rule.code}-{rule.name}-{kind}-{index}")
 
 
 def _fix_cases(kind: str):
-    for rule in all_rules():
+    for rule in _file_rules():
         examples = {str(e): as_example(e) for e in rule.invalid}
         for index, (before, after) in enumerate(getattr(rule, kind).items()):
             example = examples.get(before, as_example(before))

@@ -319,6 +319,9 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     errors = inputs.errors + _report_file_problems(results, console)
     if inputs.cache is not None:
         _update_cache(inputs.cache, results, cwd, config)
+    if not use_stdin:
+        results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console)
+        errors += project_errors
 
     checked = [r for r in results if r.cannot is None and r.internal is None]
     stdin_text = inputs.stdin_text
@@ -341,6 +344,30 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     if args.exit_non_zero_on_fix and report.fixed:
         return 1
     return 1 if report.items and not args.exit_zero else 0
+
+
+def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
+                          results: list[FileResult], console: Console) -> tuple[list[FileResult], int]:
+    """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py."""
+    from prodready.cli.cache import CACHE_DIR
+    from prodready.cli.project_check import check_project, merge
+
+    cache_dir = None
+    if not args.no_cache:
+        cache_dir = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
+        cache_dir = cwd / cache_dir
+    extra, notes = check_project(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
+                                 cache_dir=cache_dir, display=lambda p: _display(Path(p), cwd))
+    for note in notes:
+        console.warning(note)
+    errors = 0
+    for result in extra:
+        if result.write_error:
+            console.error(f"{result.display}: not fixed: {result.write_error}")
+            errors += 1
+    merged = merge(results, extra)
+    merged.sort(key=lambda r: r.display)
+    return merged, errors
 
 
 def _stdin_inputs(args, config: Config, cwd: Path, mode: str, want_edits: bool) -> _Inputs:

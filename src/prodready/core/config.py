@@ -33,6 +33,7 @@ RULE_OPTIONS: dict[str, tuple[type, Any]] = {
     "max-function-statements": (int, 100),
     "entrypoints": (list, []),
     "user-error-classes": (list, []),
+    "allow-unused-dependencies": (list, []),  # PR603: distributions loaded by name
 }
 
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")

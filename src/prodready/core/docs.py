@@ -54,6 +54,8 @@ def render_markdown(rule: type[Rule]) -> str:
         "Reported:",
         "",
     ]
+    if getattr(rule, "project_rule", False):
+        return _render_project_examples(rule, lines)
     for example in rule.invalid[:6]:
         ex = as_example(example)
         where = f" (as `{ex.path}`)" if ex.path != "app/module.py" else ""
@@ -70,6 +72,41 @@ def render_markdown(rule: type[Rule]) -> str:
         lines.append("")
     lines += [
         f"Suppress one occurrence with `# noqa: {rule.code}` or `# prodready: ignore[{rule.name}]`;",
+        f"turn the rule off with `ignore = [\"{rule.name}\"]` in `[tool.prodready]`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _fence(path: str) -> str:
+    for suffix, language in ((".py", "python"), (".toml", "toml"), (".yaml", "yaml"), (".yml", "yaml"),
+                             (".json", "json"), (".js", "js"), (".jsx", "jsx"), (".ts", "ts"), (".tsx", "tsx"),
+                             ("Dockerfile", "dockerfile")):
+        if path.endswith(suffix):
+            return language
+    return "text"
+
+
+def _render_project_examples(rule: type[Rule], lines: list[str]) -> str:
+    """Project rules' examples are small trees: one block per file, under the example's name."""
+    def tree(example) -> list[str]:
+        out = [f"`{example.code}`:", ""]
+        for path, text in example.files.items():
+            if path.endswith("/"):
+                out += [f"- `{path}` (an empty folder)", ""]
+                continue
+            out += [f"- `{path}`", "", f"  ```{_fence(path)}", *(f"  {line}".rstrip() for line in text.rstrip("\n").split("\n")), "  ```", ""]
+        if example.note:
+            out += [f"_{example.note}_", ""]
+        return out
+
+    for example in rule.invalid[:6]:
+        lines += tree(example)
+    lines += ["Not reported:", ""]
+    for example in rule.valid[:6]:
+        lines += tree(example)
+    lines += [
+        f"Suppress one occurrence with `# noqa: {rule.code}` on the reported line (in files with `#` comments);",
         f"turn the rule off with `ignore = [\"{rule.name}\"]` in `[tool.prodready]`.",
         "",
     ]

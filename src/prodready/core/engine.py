@@ -66,7 +66,8 @@ class RuleSet:
 
 
 def enabled_rules(rules: Iterable[type[Rule]], config: Config, path: Optional[str]) -> list[type[Rule]]:
-    return [rule for rule in rules if config.rule_enabled(rule, path)]
+    # Project rules (core/project/rule.py) read the whole project, not one tree.
+    return [rule for rule in rules if not getattr(rule, "project_rule", False) and config.rule_enabled(rule, path)]
 
 
 def module_context(statements: Sequence[ast.stmt]) -> ModuleContext:

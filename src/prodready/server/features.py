@@ -14,6 +14,7 @@ from lsprotocol import types
 from prodready.core.docs import render_markdown
 from prodready.server import convert
 from prodready.server.documents import Document, uri_to_path
+from prodready.server.project_index import WATCH_GLOBS
 from prodready.server.settings import CONFIG_FILES
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def register(server: "ProdreadServer") -> None:
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
                             types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES
-                        ]),
+                        ] + [types.FileSystemWatcher(glob_pattern=glob) for glob in WATCH_GLOBS]),
                     )
                 ]))
             except Exception as exc:  # noqa: BLE001
@@ -52,6 +53,7 @@ def register(server: "ProdreadServer") -> None:
             await ls.fetch_settings()
             if (dict(ls.settings), ls.debounce_ms, ls.enabled) != before:
                 ls.reconfigure()
+        await ls.start_indexing()  # the workspace index (project_index.py), in the background
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ProdreadServer, params: None) -> None:
@@ -60,6 +62,7 @@ def register(server: "ProdreadServer") -> None:
                 doc.timer.cancel()
         ls.executor.shutdown(wait=False, cancel_futures=True)
         ls.fix_executor.shutdown(wait=False, cancel_futures=True)
+        ls.index_executor.shutdown(wait=False, cancel_futures=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ProdreadServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -70,6 +73,7 @@ def register(server: "ProdreadServer") -> None:
             old.timer.cancel()
         ls.documents[item.uri] = doc
         ls.schedule(doc, immediate=True)
+        ls.project_document_changed(doc, immediate=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ProdreadServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -78,6 +82,7 @@ def register(server: "ProdreadServer") -> None:
             return
         doc.apply_changes(params.text_document.version, list(params.content_changes), ls.encoding)
         ls.schedule(doc)
+        ls.project_document_changed(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ProdreadServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -91,6 +96,7 @@ def register(server: "ProdreadServer") -> None:
                 fut.set_result(None)
         if not ls.pull:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
+        ls.project_document_changed(doc, closed=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ProdreadServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -100,8 +106,8 @@ def register(server: "ProdreadServer") -> None:
             ls.reconfigure()
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
-                    types.DiagnosticOptions(identifier="prodready", inter_file_dependencies=False,
-                                            workspace_diagnostics=False))
+                    types.DiagnosticOptions(identifier="prodready", inter_file_dependencies=True,
+                                            workspace_diagnostics=True))
     async def diagnostic(ls: ProdreadServer, params: types.DocumentDiagnosticParams):
         doc = ls.documents.get(params.text_document.uri)
         if doc is None:
@@ -155,5 +161,6 @@ def register(server: "ProdreadServer") -> None:
         if any(os.path.basename(uri_to_path(change.uri)) in CONFIG_FILES for change in params.changes):
             ls.forget_configs()
             ls.reconfigure()
+        ls.project_files_changed(params.changes)
 
     return server

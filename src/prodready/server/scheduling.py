@@ -35,7 +35,7 @@ from prodready.core.incremental import (
 )
 from prodready.core.source import SourceFile
 from prodready.server import convert
-from prodready.server.documents import Document
+from prodready.server.documents import Document, uri_to_path
 
 logger = logging.getLogger("prodready.server")
 
@@ -138,6 +138,7 @@ class SchedulingMixin:
                                              self.rules_by_code.get(finding.code), self.tag_support))
         for problem in analysis.problems:
             out.append(convert.problem_diagnostic(source, problem, self.encoding))
+        out.extend(self.project_diagnostics_for_path(uri_to_path(uri)))  # PR6xx (project_index.py)
         out.sort(key=lambda d: (d.range.start.line, d.range.start.character))
         return out
 

@@ -27,17 +27,18 @@ from pygls.lsp.server import LanguageServer
 import prodready
 from prodready.core.config import Config
 from prodready.core.source import UTF16
-from prodready.server import code_actions, convert, features
+from prodready.server import code_actions, convert, features, project_index
 from prodready.server.catalogue import load_rules
 from prodready.server.documents import Document, TextSyncProtocol
 from prodready.server.fixes import FixEditsMixin
+from prodready.server.project_index import ProjectIndexMixin
 from prodready.server.scheduling import DEFAULT_DEBOUNCE_MS, SchedulingMixin
 from prodready.server.settings import SettingsMixin
 
 logger = logging.getLogger("prodready.server")
 
 
-class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, LanguageServer):
+class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, ProjectIndexMixin, LanguageServer):
     def __init__(self, debounce_ms: Optional[int] = None) -> None:
         super().__init__("prodready", prodready.__version__, protocol_cls=TextSyncProtocol)
         self.documents: dict[str, Document] = {}
@@ -68,6 +69,7 @@ class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, LanguageServ
         self.tag_support: frozenset = frozenset()
         self.config_support = False
         self.watch_dynamic = False
+        self.init_project_index()
 
     # -- messages ---------------------------------------------------------------------------
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
@@ -106,10 +108,12 @@ class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, LanguageServ
         self.tag_support = frozenset(int(t) for t in tags)
         self.config_support = bool(get_capability(caps, "workspace.configuration", False))
         self.watch_dynamic = bool(get_capability(caps, "workspace.did_change_watched_files.dynamic_registration", False))
+        self.read_index_capabilities(caps)
 
 
 def create_server(debounce_ms: Optional[int] = None) -> ProdreadServer:
     server = ProdreadServer(debounce_ms)
     features.register(server)
     code_actions.register(server)
+    project_index.register(server)
     return server

@@ -1,0 +1,493 @@
+"""What one Python module contributes to the project model, read from its syntax tree.
+
+One pass over the module collects the facts project rules combine across files: imports,
+`logging.basicConfig` calls, ORM models (core/project/orm.py), query sites and loops over
+querysets, literal settings, server ports and Flask upload handling. The module is parsed,
+never imported. Everything here is plain data, so a summary can be cached by content hash.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from prodready.core.names import NameResolver
+from prodready.core.project.orm import ModelDef, collect_models
+from prodready.core.source import SourceFile
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+(:[A-Za-z_]\w*)?")
+_FRAMEWORKS = ("gradio", "streamlit", "flask", "fastapi", "django", "starlette", "aiohttp", "tornado",
+               "sanic", "quart", "dash", "panel", "chainlit", "litestar", "falcon", "bottle")
+_QUERY_METHODS = frozenset({"filter", "exclude", "get", "order_by", "filter_by", "where", "get_or_create",
+                            "update_or_create"})
+_PREFETCH = frozenset({"select_related", "prefetch_related", "options"})
+_ITERATING = frozenset({"all", "filter", "exclude", "order_by", "select_related", "prefetch_related",
+                        "distinct", "reverse", "only", "defer", "annotate", "iterator", "scalars",
+                        "where", "filter_by", "limit", "offset", "options", "using"})
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class ImportSite:
+    module: str  # absolute dotted module name ("" for relative imports)
+    start: int
+    end: int
+    guarded: bool = False  # inside try/except ImportError or a sys.version_info test
+    relative: bool = False
+    names: list[str] = field(default_factory=list)  # `from m import a, b` -> ["a", "b"]
+
+
+@dataclass
+class QuerySite:
+    model: str  # the model class as named where queried (last dotted part)
+    field: str
+    how: str  # filter | exclude | get | order_by | where | filter_by
+    start: int
+    end: int
+
+
+@dataclass
+class Access:
+    attr: str
+    start: int
+    end: int
+
+
+@dataclass
+class LoopSite:
+    """A loop (or comprehension) over a query of ``model``."""
+
+    model: str
+    orm: str  # "django" | "sqlalchemy"
+    prefetched: list[str]  # relations already loaded (select_related("a") -> ["a"]); ["*"]: unknown
+    start: int  # the iterated expression
+    end: int
+    insert_at: int  # where a `.select_related(...)` call goes (end of the queryset expression)
+    accesses: list[Access] = field(default_factory=list)  # loop_var.<attr> in the body
+    can_fix: bool = True
+
+
+@dataclass
+class Setting:
+    name: str
+    value: Any  # the literal (JSON-able: lists for tuples), or None when it is not a literal
+    literal: bool
+    start: int
+    end: int
+
+
+@dataclass
+class PortBind:
+    port: int
+    how: str  # "uvicorn.run", "app.run", ...
+    start: int
+    end: int
+
+
+@dataclass
+class PythonFacts:
+    error: str = ""
+    imports: list[ImportSite] = field(default_factory=list)
+    string_modules: list[str] = field(default_factory=list)  # top packages named in dotted strings
+    logging_configs: list[Span] = field(default_factory=list)
+    models: list[ModelDef] = field(default_factory=list)
+    queries: list[QuerySite] = field(default_factory=list)
+    loops: list[LoopSite] = field(default_factory=list)
+    settings: dict[str, Setting] = field(default_factory=dict)
+    flask_apps: list[Span] = field(default_factory=list)
+    flask_config_external: bool = False  # config loaded from a file/env the model cannot read
+    sets_max_content_length: bool = False
+    reads_uploads: bool = False  # request.files
+    throttle_classes: bool = False  # a view sets throttle_classes
+    binds: list[PortBind] = field(default_factory=list)
+    lines: int = 0
+
+    @property
+    def frameworks(self) -> set[str]:
+        return {site.module.split(".", 1)[0] for site in self.imports} & set(_FRAMEWORKS)
+
+
+def _json_literal(value: Any) -> Any:
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return [_json_literal(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_literal(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return repr(value)
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self, source: SourceFile, tree: ast.Module) -> None:
+        self.source = source
+        self.facts = PythonFacts(lines=source.line_count)
+        self.bindings = NameResolver.module_bindings(tree.body)
+        self.guard_depth = 0
+        self.function_depth = 0
+        self.main_guard = 0
+        self.local_queries: list[dict[str, ast.expr]] = []
+        self.classes: list[ast.ClassDef] = []
+
+    # -- names --------------------------------------------------------------------------------
+    def qualify(self, node: ast.AST) -> Optional[str]:
+        if isinstance(node, ast.Name):
+            bound = self.bindings.get(node.id)
+            return bound if bound else node.id
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            base = self.qualify(node.func)
+            return f"{base}()" if base else None
+        return None
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        return self.source.node_range(node)
+
+    # -- imports ------------------------------------------------------------------------------
+    def visit_Import(self, node: ast.Import) -> None:
+        start, end = self.span(node)
+        for alias in node.names:
+            self.facts.imports.append(ImportSite(alias.name, start, end, self.guard_depth > 0))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        start, end = self.span(node)
+        names = [a.name for a in node.names]
+        if node.level:
+            self.facts.imports.append(ImportSite(node.module or "", start, end, self.guard_depth > 0, True, names))
+        elif node.module:
+            self.facts.imports.append(ImportSite(node.module, start, end, self.guard_depth > 0, False, names))
+
+    def visit_Try(self, node: ast.Try) -> None:
+        guards = any(self._catches_import_error(h.type) for h in node.handlers)
+        self.guard_depth += guards
+        for stmt in node.body:
+            self.visit(stmt)
+        self.guard_depth -= guards
+        for part in (*node.handlers, *node.orelse, *node.finalbody):
+            self.visit(part)
+
+    visit_TryStar = visit_Try
+
+    @staticmethod
+    def _catches_import_error(node: Optional[ast.expr]) -> bool:
+        if node is None:
+            return True
+        names = node.elts if isinstance(node, ast.Tuple) else [node]
+        return any(isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError", "Exception")
+                   for n in names)
+
+    def visit_If(self, node: ast.If) -> None:
+        names = {n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else n.value
+                 for n in ast.walk(node.test) if isinstance(n, (ast.Attribute, ast.Name, ast.Constant))}
+        version = "version_info" in names
+        main = "__name__" in names and "__main__" in names
+        self.guard_depth += version
+        self.main_guard += main
+        for stmt in node.body:
+            self.visit(stmt)
+        self.main_guard -= main
+        for stmt in node.orelse:
+            self.visit(stmt)
+        self.guard_depth -= version
+        self.visit(node.test)
+
+    # -- scopes -------------------------------------------------------------------------------
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.function_depth += 1
+        self.local_queries.append({})
+        self.generic_visit(node)
+        self.local_queries.pop()
+        self.function_depth -= 1
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node)
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "throttle_classes" for t in stmt.targets
+            ):
+                self.facts.throttle_classes = True
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "MAX_CONTENT_LENGTH" for t in stmt.targets
+            ):
+                self.facts.sets_max_content_length = True
+        self.generic_visit(node)
+
+    # -- assignments --------------------------------------------------------------------------
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._assigned(target, node.value, node)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned(node.target, node.value, node)
+        self.generic_visit(node)
+
+    def _assigned(self, target: ast.expr, value: ast.expr, stmt: ast.stmt) -> None:
+        if isinstance(target, ast.Name):
+            if self.function_depth == 0 and target.id.isupper() and not self.facts.settings.get(target.id):
+                try:
+                    literal, ok = _json_literal(ast.literal_eval(value)), True
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    literal, ok = None, False
+                start, end = self.span(value)
+                self.facts.settings[target.id] = Setting(target.id, literal, ok, start, end)
+                if ok:
+                    self._strings(literal)
+            if self.local_queries:
+                self.local_queries[-1][target.id] = value
+        elif isinstance(target, ast.Subscript):
+            key = target.slice
+            if isinstance(key, ast.Constant) and key.value == "MAX_CONTENT_LENGTH":
+                self.facts.sets_max_content_length = True
+        elif isinstance(target, ast.Attribute) and target.attr == "MAX_CONTENT_LENGTH":
+            self.facts.sets_max_content_length = True
+
+    def _strings(self, value: Any) -> None:
+        if isinstance(value, str):
+            head = value.split(".", 1)[0].split(":", 1)[0]
+            if head.isidentifier():
+                self.facts.string_modules.append(head)
+        elif isinstance(value, list):
+            for item in value:
+                self._strings(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._strings(item)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(node.value) < 200 and _DOTTED.fullmatch(node.value):
+            self.facts.string_modules.append(node.value.split(".", 1)[0])
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr == "files" and self.qualify(node.value) in ("flask.request", "request"):
+            self.facts.reads_uploads = True
+        self.generic_visit(node)
+
+    # -- calls --------------------------------------------------------------------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        name = self.qualify(node.func) or ""
+        if name in ("logging.basicConfig",) and self.main_guard == 0:
+            self.facts.logging_configs.append(Span(*self.span(node)))
+        elif name == "flask.Flask":
+            self.facts.flask_apps.append(Span(*self.span(node)))
+        if isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method in ("from_pyfile", "from_envvar", "from_prefixed_env", "from_file") and "config" in ast.dump(node.func.value):
+                self.facts.flask_config_external = True
+            if method in ("update", "from_mapping") and any(k.arg == "MAX_CONTENT_LENGTH" for k in node.keywords):
+                self.facts.sets_max_content_length = True
+            if method in _QUERY_METHODS:
+                self._query(node, method)
+        self._bind_port(node, name)
+        self.generic_visit(node)
+
+    def _bind_port(self, node: ast.Call, name: str) -> None:
+        last = name.rsplit(".", 1)[-1]
+        defaults = {"uvicorn.run": 8000, "run_app": 8080, "launch": 7860}
+        if name == "uvicorn.run" or last in ("run", "run_app", "launch"):
+            keyword = "server_port" if last == "launch" else "port"
+            port = None
+            for kw in node.keywords:
+                if kw.arg == keyword:
+                    port = _int_value(kw.value)
+                    break
+            else:
+                if name == "uvicorn.run":
+                    port = defaults["uvicorn.run"]
+                elif last == "run" and isinstance(node.func, ast.Attribute) and self._is_flask_app(node.func.value):
+                    port = 5000
+                elif last == "launch" and "gradio" in {i.module.split(".")[0] for i in self.facts.imports}:
+                    port = 7860
+            if port is not None and (name == "uvicorn.run" or last != "run" or self._is_flask_app(node.func.value if isinstance(node.func, ast.Attribute) else node.func) or "socketio" in name):
+                self.facts.binds.append(PortBind(port, name, *self.span(node)))
+
+    def _is_flask_app(self, node: ast.AST) -> bool:
+        qualified = self.qualify(node) or ""
+        return qualified.startswith(("flask.Flask()", "flask_socketio.SocketIO()")) or qualified in ("app", "application")
+
+    # -- ORM queries ---------------------------------------------------------------------------
+    def _chain_model(self, node: ast.AST) -> tuple[Optional[str], str]:
+        """The model a query chain starts from: (name, orm) or (None, "")."""
+        while True:
+            if isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute):
+                    if func.attr in ("query",) and node.args:  # session.query(Model)
+                        return _model_name(node.args[0]), "sqlalchemy"
+                    node = func.value
+                    continue
+                callee = self.qualify(func) or ""
+                if callee.rsplit(".", 1)[-1] == "select" and node.args:  # select(Model)
+                    return _model_name(node.args[0]), "sqlalchemy"
+                return None, ""
+            if isinstance(node, ast.Attribute):
+                if node.attr == "objects" and isinstance(node.value, (ast.Name, ast.Attribute)):
+                    return _model_name(node.value), "django"
+                if node.attr == "query" and isinstance(node.value, (ast.Name, ast.Attribute)):
+                    return _model_name(node.value), "sqlalchemy"  # Flask-SQLAlchemy Model.query
+                node = node.value
+                continue
+            if isinstance(node, ast.Subscript):
+                node = node.value
+                continue
+            return None, ""
+
+    def _query(self, node: ast.Call, method: str) -> None:
+        model, orm = self._chain_model(node)
+        if not model:
+            return
+        how = "order_by" if method == "order_by" else method
+        for kw in node.keywords:
+            if kw.arg and method != "order_by":
+                first = kw.arg.split("__", 1)[0]
+                self.facts.queries.append(QuerySite(model, first, how, *self.span(kw)))
+        for arg in node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and method == "order_by":
+                field_name = arg.value.lstrip("-+").split("__", 1)[0]
+                if field_name and field_name != "?":
+                    self.facts.queries.append(QuerySite(model, field_name, how, *self.span(arg)))
+            else:
+                for sub in ast.walk(arg):
+                    if isinstance(sub, ast.Attribute) and _model_name(sub.value) == model:
+                        self.facts.queries.append(QuerySite(model, sub.attr, how, *self.span(sub)))
+
+    # -- loops over queries --------------------------------------------------------------------
+    def visit_For(self, node: ast.For) -> None:
+        self._loop(node.target, node.iter, node.body)
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For  # type: ignore[assignment]
+
+    def _comprehension(self, node: ast.AST) -> None:
+        generators = node.generators  # type: ignore[attr-defined]
+        body = [n for n in (getattr(node, "elt", None), getattr(node, "key", None), getattr(node, "value", None)) if n]
+        if generators:
+            gen = generators[0]
+            rest = [part for other in generators for part in (*other.ifs, *( [other.iter] if other is not gen else []))]
+            self._loop(gen.target, gen.iter, body + rest)
+        self.generic_visit(node)
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension  # type: ignore[assignment]
+
+    def _loop(self, target: ast.expr, iterable: ast.expr, body: list) -> None:
+        if not isinstance(target, ast.Name) or not self.local_queries:
+            return
+        expr, fixable = iterable, True
+        if isinstance(expr, ast.Name):
+            bound = self.local_queries[-1].get(expr.id)
+            if bound is None:
+                return
+            expr, fixable = bound, True
+        query = expr.value if isinstance(expr, ast.Subscript) else expr
+        model, orm = self._chain_model(query)
+        if not model or not _iterates_rows(query):
+            return
+        prefetched = _prefetched(query)
+        if isinstance(iterable, ast.Name):  # `qs = qs.select_related(...)` later in the function
+            for name, value in self.local_queries[-1].items():
+                if name == iterable.id:
+                    prefetched += _prefetched(value)
+        accesses = []
+        for part in body:
+            for sub in ast.walk(part):
+                if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == target.id:
+                    accesses.append(Access(sub.attr, *self.span(sub)))
+        if not accesses:
+            return
+        start, end = self.span(iterable)
+        insert_at = self.span(query)[1]
+        self.facts.loops.append(LoopSite(model, orm, prefetched, start, end, insert_at, accesses,
+                                         fixable and orm == "django" and isinstance(query, ast.Call)))
+
+
+def _int_value(node: ast.expr) -> Optional[int]:
+    """A literal port, or the literal fallback of `int(os.environ.get("PORT", "8000"))`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.Call):
+        args = list(node.args)
+        if isinstance(node.func, ast.Name) and node.func.id == "int" and args:
+            return _int_value(args[0])
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "getenv") and len(args) == 2:
+            fallback = args[1]
+            if isinstance(fallback, ast.Constant) and str(fallback.value).isdigit():
+                return int(fallback.value)
+    return None
+
+
+def _model_name(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id if node.id[:1].isupper() else None
+    if isinstance(node, ast.Attribute):
+        return node.attr if node.attr[:1].isupper() else None
+    return None
+
+
+def _chain_methods(node: ast.AST) -> list[ast.Call]:
+    calls = []
+    while True:
+        if isinstance(node, ast.Call):
+            calls.append(node)
+            node = node.func
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        else:
+            return calls
+
+
+def _iterates_rows(node: ast.AST) -> bool:
+    """Is this a query that yields model rows (not `.values()`, `.count()`, a single `.get()`)?"""
+    calls = _chain_methods(node)
+    if not calls:
+        return False
+    last = calls[0].func
+    return isinstance(last, ast.Attribute) and last.attr in _ITERATING
+
+
+def _prefetched(node: ast.AST) -> list[str]:
+    names: list[str] = []
+    for call in _chain_methods(node):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _PREFETCH:
+            if not call.args and func.attr == "select_related":
+                names.append("*")  # select_related() with no fields follows every FK
+            for arg in call.args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    names.append(arg.value.split("__", 1)[0])
+                else:
+                    for sub in ast.walk(arg):
+                        if isinstance(sub, ast.Attribute):
+                            names.append(sub.attr)
+                        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                            names.append(sub.value.split("__", 1)[0])
+    return names
+
+
+def python_facts(text: str, path: str) -> PythonFacts:
+    """The facts of one module's text (an unparseable module contributes only its error)."""
+    source = SourceFile(text, path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return PythonFacts(error=f"{type(exc).__name__}: {exc}", lines=source.line_count)
+    collector = _Collector(source, tree)
+    try:
+        collector.visit(tree)
+        collector.facts.models = collect_models(collector.classes, source, collector.qualify)
+    except RecursionError:
+        collector.facts.error = "nested too deeply to analyse completely"
+    return collector.facts
