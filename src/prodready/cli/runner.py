@@ -25,6 +25,8 @@ from prodready.core.engine import Analysis, analyze_source, decode_source
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
+from prodready.core import linediff
+from prodready.core.gcpause import paused_gc
 from prodready.quickfixes.apply import choose_offer, fix_text, parses, resolve_fix
 
 SYNTAX_ERROR = "syntax-error"
@@ -227,14 +229,7 @@ def _encoding(data: bytes) -> str:
 
 
 def unified_diff(old: str, new: str, display: str) -> str:
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    out = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"a/{display}", f"b/{display}"):
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n\\ No newline at end of file\n")
-    return "".join(out)
+    return linediff.unified_diff(old, new, display)
 
 
 def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
@@ -266,6 +261,7 @@ def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
     return None
 
 
+@paused_gc()
 def process(task: Task) -> FileResult:
     """Check one file (and fix or diff it); never raises."""
     result = FileResult(task.path, task.display)
@@ -302,7 +298,7 @@ def _process(task: Task, result: FileResult) -> None:
     if task.mode in ("fix", "diff") and analysis.problem is None and any(
         choose_offer(f, task.unsafe) is not None for f in analysis.findings
     ):
-        new_text, applied = _fix(text, task, file)
+        new_text, applied = _fix(text, task, file, analysis.findings)
         if applied and new_text != text:
             result.fixed = applied
             if task.mode == "diff":
@@ -332,21 +328,16 @@ def _process(task: Task, result: FileResult) -> None:
     result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
 
 
-def _fix(text: str, task: Task, file: FileInfo) -> tuple[str, int]:
-    """Apply fixes in rounds; keeps the file's newline style; never returns unparseable text."""
-    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
-    work = text.replace("\r\n", "\n") if crlf else text
+def _fix(text: str, task: Task, file: FileInfo, findings: list[Finding]) -> tuple[str, int]:
+    """Apply fixes in rounds; keeps the file's line ends; never returns unparseable text."""
 
     def analyze(current: str) -> list[Finding]:
         return _analyze(current, task, file)[0].findings
 
-    run = fix_text(work, analyze, unsafe=task.unsafe, target_version=task.config.target_version)
-    new_text = run.text
-    if new_text == work or not parses(new_text):
+    run = fix_text(text, analyze, unsafe=task.unsafe, target_version=task.config.target_version, findings=findings)
+    if run.text == text:  # fix_text never returns text that does not parse
         return text, 0
-    if crlf:
-        new_text = new_text.replace("\r\n", "\n").replace("\n", "\r\n")
-    return new_text, run.applied
+    return run.text, run.applied
 
 
 def applicability_counts(items: list[Item], unsafe: bool) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from prodready.core.context import Context, ModuleContext, PendingFinding
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.frameworks import class_table
+from prodready.core.gcpause import paused_gc
 from prodready.core.names import ExternalResolver, NameResolver
 from prodready.core.rule import Rule
 from prodready.core.source import SourceFile
@@ -347,6 +348,7 @@ def finalize(
     return sorted(kept.values(), key=lambda f: (f.start, f.code, f.end))
 
 
+@paused_gc()
 def analyze_source(
     source: SourceFile,
     config: Config,
