@@ -7,7 +7,6 @@ callables never leave the process that analysed the file.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import os
@@ -16,7 +15,7 @@ import tempfile
 import tokenize
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from prodready.core import engine
 from prodready.core.config import Config
@@ -27,7 +26,8 @@ from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
 from prodready.core import linediff
 from prodready.core.gcpause import paused_gc
-from prodready.quickfixes.apply import choose_offer, fix_text, parses, resolve_fix
+from prodready.quickfixes.apply import choose_offer, fix_text, resolve_fix
+from prodready.quickfixes.endings import resolve_finding_fix
 
 SYNTAX_ERROR = "syntax-error"
 
@@ -141,7 +141,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> list[Item]:
+def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version,
+           analyze: Optional[Callable[[str], list[Finding]]] = None) -> list[Item]:
     items: list[Item] = []
     if analysis.problem is not None:
         p = analysis.problem
@@ -149,11 +150,12 @@ def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: boo
         end_line, end_col = source.display_position(p.end)
         items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, "error", p.message, p.start, p.end, line, col, end_line, end_col))
     for finding in analysis.findings:
-        items.append(_item(finding, source, want_edits, unsafe, target_version))
+        items.append(_item(finding, source, want_edits, unsafe, target_version, analyze))
     return items
 
 
-def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> Item:
+def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, target_version,
+          analyze: Optional[Callable[[str], list[Finding]]] = None) -> Item:
     line, col = source.display_position(finding.start)
     end_line, end_col = source.display_position(finding.end)
     item = Item(
@@ -163,7 +165,11 @@ def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, 
     )
     if want_edits:
         offer = choose_offer(finding, unsafe)
-        fix = resolve_fix(offer, source.text, target_version) if offer is not None else None
+        fix = None
+        if offer is not None and analyze is not None:
+            fix = resolve_finding_fix(finding, list(finding.fixes).index(offer), source.text, analyze, target_version)
+        elif offer is not None:
+            fix = resolve_fix(offer, source.text, target_version)
         if fix is not None:
             edits = []
             for edit in fix.edits:
@@ -323,9 +329,21 @@ def _process(task: Task, result: FileResult) -> None:
                         analysis, source = _analyze(new_text, task, file)
     if task.stdin and task.mode == "fix" and result.output_text is None:
         result.output_text = text
-    result.items = _items(analysis, source, task.want_edits, task.unsafe, target)
+    result.items = _items(analysis, source, task.want_edits, task.unsafe, target, _memo(lambda t: _analyze(t, task, file)[0].findings))
     result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
     result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
+
+
+def _memo(analyze: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:
+    """``analyze`` remembering its last answer (fixes of one CR/CRLF file share one analysis)."""
+    last: list = []
+
+    def remembered(text: str) -> list[Finding]:
+        if not last or last[0] != text:
+            last[:] = [text, analyze(text)]
+        return last[1]
+
+    return remembered
 
 
 def _fix(text: str, task: Task, file: FileInfo, findings: list[Finding]) -> tuple[str, int]:

@@ -62,7 +62,8 @@ from prodready.core.incremental import DocumentAnalysis, DocumentAnalyzer, compo
 from prodready.core.rule import Rule
 from prodready.core.source import UTF16, SourceFile
 from prodready.core.suppress import ignore_comment_edit
-from prodready.quickfixes.apply import resolve_fix, fix_text
+from prodready.quickfixes.apply import fix_text
+from prodready.quickfixes.endings import resolve_finding_fix
 from prodready.server import convert
 
 logger = logging.getLogger("prodready.server")
@@ -544,7 +545,7 @@ class ProdreadServer(LanguageServer):
         if index >= len(finding.fixes):
             return None
         try:
-            fix = resolve_fix(finding.fixes[index], snap.text, snap.config.target_version)
+            fix = resolve_finding_fix(finding, index, snap.text, self._analyzer_for(snap), snap.config.target_version)
         except Exception:  # noqa: BLE001 - a broken fix is not offered
             logger.exception("fix of %s failed", finding.code)
             return None
@@ -552,6 +553,10 @@ class ProdreadServer(LanguageServer):
             return None
         edits = convert.text_edits(snap.source, fix.edits, self.encoding)
         return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
+
+    def _analyzer_for(self, snap: "Snapshot"):
+        """Whole-file analysis with the snapshot's configuration (CR/CRLF fixes re-find findings)."""
+        return lambda current: analyze_source(SourceFile(current, snap.path), snap.config, self.rules).findings
 
     def ignore_edit(self, snap: "Snapshot", finding: Finding) -> Optional[types.WorkspaceEdit]:
         start, end, replacement = ignore_comment_edit(snap.source, finding.code, finding.start)
