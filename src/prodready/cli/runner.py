@@ -97,6 +97,9 @@ class Task:
     data: Optional[bytes] = None  # stdin contents
     stdin: bool = False
     cross_module: bool = True  # resolve names imported from the project's other modules
+    # --fix writes only inside these (real paths of the checked paths); empty: no limit.
+    write_roots: tuple[str, ...] = ()
+    through_symlinks: bool = False  # --fix-through-symlinks: also write outside them via a link
 
 
 @dataclass
@@ -238,6 +241,19 @@ def unified_diff(old: str, new: str, display: str) -> str:
     return linediff.unified_diff(old, new, display)
 
 
+def symlink_refusal(task: Task) -> Optional[str]:
+    """Why ``task.path`` must not be written: a symlink (itself or a parent folder) leads
+    outside the checked paths, and --fix-through-symlinks was not given."""
+    if task.through_symlinks or not task.write_roots:
+        return None
+    target = os.path.realpath(task.path)
+    for root in task.write_roots:
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+    return (f"it is a symlink to {target}, outside the checked paths; not written "
+            "(--fix-through-symlinks writes there)")
+
+
 def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
     """Replace ``path``'s contents by ``data`` atomically; None, or why it was not written."""
     target = Path(os.path.realpath(path))  # write through symlinks, keep the link
@@ -320,7 +336,7 @@ def _process(task: Task, result: FileResult) -> None:
                     result.write_error = f"the fixed text cannot be encoded as {encoding} ({exc}); not written"
                     result.fixed = 0
                 else:
-                    error = write_atomic(Path(task.path), new_data, data)
+                    error = symlink_refusal(task) or write_atomic(Path(task.path), new_data, data)
                     if error:
                         result.write_error = error
                         result.fixed = 0

@@ -56,7 +56,7 @@ import prodready
 from prodready.core.config import Config, ConfigError
 from prodready.core.crossmodule import ProjectResolver, find_root
 from prodready.core.docs import render_markdown
-from prodready.core.engine import MAX_FILE_BYTES, analyze_source
+from prodready.core.engine import MAX_FILE_BYTES, analyze_source, nul_byte_problem
 from prodready.core.findings import Applicability, Edit, Finding
 from prodready.core.incremental import DocumentAnalysis, DocumentAnalyzer, compose_changes
 from prodready.core.rule import Rule
@@ -626,7 +626,7 @@ def _file_problem(text: str) -> Optional[tuple[str, str]]:
         if size > MAX_FILE_BYTES:
             return f"file is too large to analyse ({size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)", "too-large"
     if "\x00" in text:
-        return "file contains NUL bytes (binary?)", "decode-error"
+        return nul_byte_problem(text), "decode-error"
     return None
 
 
