@@ -113,3 +113,8 @@ def test_server_dispatch(cli, monkeypatch):
     monkeypatch.setitem(sys.modules, "prodready.server.main", module)
     assert cli("server", "--debounce", "250").code == 0
     assert seen["argv"] == ["--debounce", "250"]
+
+
+def test_the_repository_rule_pages_are_generated_from_the_rule_classes(cli):
+    run = cli("docs", "--check", "--output", str(REPO / "docs" / "rules"))
+    assert run.code == 0, run.err

@@ -8,16 +8,16 @@ import pytest
 
 from prodready.api import check_text, fix_source
 from prodready.checks import all_rules
-from prodready.checks.config_rules import (
-    HardcodedAbsolutePath,
-    HardcodedConfig,
-    HardcodedLocalhostUrl,
-    HardcodedServerBind,
-    SqliteProductionDb,
+from prodready.checks.config._shared import (
     absolute_path_kind,
     is_local_url,
     is_sqlite_uri,
 )
+from prodready.checks.config.hardcoded_absolute_path import HardcodedAbsolutePath
+from prodready.checks.config.hardcoded_config import HardcodedConfig
+from prodready.checks.config.hardcoded_localhost_url import HardcodedLocalhostUrl
+from prodready.checks.config.hardcoded_server_bind import HardcodedServerBind
+from prodready.checks.config.sqlite_production_db import SqliteProductionDb
 from prodready.core.environment import contains_env_lookup, env_lookup
 from prodready.core.findings import Severity
 from prodready.core.incremental import DocumentAnalyzer

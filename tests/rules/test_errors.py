@@ -5,14 +5,16 @@ from __future__ import annotations
 import textwrap
 
 from prodready.api import check_text, fix_source
-from prodready.checks.errors import (
-    BroadExcept,
-    ExceptionDetailLeak,
+from prodready.checks.errors.broad_except import BroadExcept
+from prodready.checks.errors.exception_detail_leak import ExceptionDetailLeak
+from prodready.checks.errors.logging_basicconfig_in_library import (
     LoggingBasicConfigInLibrary,
-    PrintInProductionCode,
-    RedundantExceptionLogging,
-    SecretInLog,
 )
+from prodready.checks.errors.print_in_production_code import PrintInProductionCode
+from prodready.checks.errors.redundant_exception_logging import (
+    RedundantExceptionLogging,
+)
+from prodready.checks.errors.secret_in_log import SecretInLog
 from prodready.core.findings import Severity
 
 RULES = [ExceptionDetailLeak, BroadExcept, RedundantExceptionLogging, LoggingBasicConfigInLibrary,

@@ -6,12 +6,21 @@ from __future__ import annotations
 import pytest
 
 from prodready.api import check_text, fix_source
-from prodready.checks._secrets import (
-    NONE, WEAK, Confidence, has_secret_prefix, is_probable_secret, is_secret_name, secret_confidence,
+from prodready.checks.secrets.debug_default_true import DebugDefaultTrue
+from prodready.checks.secrets.env_bool_parse import EnvBoolParse
+from prodready.checks.secrets.hardcoded_secret import HardcodedSecret
+from prodready.checks.secrets.hardcoded_secret_default import HardcodedSecretDefault
+from prodready.core.findings import Severity
+from prodready.core.secret_names import (
+    NONE,
+    WEAK,
+    Confidence,
+    has_secret_prefix,
+    is_probable_secret,
+    is_secret_name,
+    secret_confidence,
     secret_name_strength,
 )
-from prodready.checks.secrets import DebugDefaultTrue, EnvBoolParse, HardcodedSecret, HardcodedSecretDefault
-from prodready.core.findings import Severity
 
 RULES = [HardcodedSecret, HardcodedSecretDefault, DebugDefaultTrue, EnvBoolParse]
 

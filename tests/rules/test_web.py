@@ -4,16 +4,14 @@ severities, messages, positions, fixes that keep other imports, and block-by-blo
 from __future__ import annotations
 
 from prodready.api import check_text, fix_source
-from prodready.checks.http import RequestNoTimeout
-from prodready.checks.web import (
-    CorsAllowAll,
-    CsrfExempt,
-    HardcodedCorsOrigins,
-    RawSqlString,
-    SubprocessShell,
-    TrustRemoteCode,
-    UnsafeWerkzeugAllowed,
-)
+from prodready.checks.network.request_no_timeout import RequestNoTimeout
+from prodready.checks.web.cors_allow_all import CorsAllowAll
+from prodready.checks.web.csrf_exempt import CsrfExempt
+from prodready.checks.web.hardcoded_cors_origins import HardcodedCorsOrigins
+from prodready.checks.web.raw_sql_string import RawSqlString
+from prodready.checks.web.subprocess_shell import SubprocessShell
+from prodready.checks.web.trust_remote_code import TrustRemoteCode
+from prodready.checks.web.unsafe_werkzeug_allowed import UnsafeWerkzeugAllowed
 from prodready.core.config import Config
 from prodready.core.engine import analyze_block, finalize, module_context
 from prodready.core.fileinfo import FileInfo
@@ -165,14 +163,14 @@ class Upload(View):
 
 
 def test_rules_do_not_prevent_member_splitting():
-    from prodready.checks import http, web
+    from prodready.checks import all_rules
     from prodready.core.rule import Rule
 
-    for module in (web, http):
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
-                assert "ClassDef" not in value.handlers(), value.code
-                assert value.finish is Rule.finish, value.code
+    family_rules = [r for r in all_rules() if r.__module__.split(".")[2] in ("web", "network")]
+    assert len(family_rules) == 8
+    for value in family_rules:
+        assert "ClassDef" not in value.handlers(), value.code
+        assert value.finish is Rule.finish, value.code
 
 
 def test_webhook_without_verification_is_a_warning():

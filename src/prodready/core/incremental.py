@@ -55,14 +55,31 @@ from __future__ import annotations
 
 import ast
 import bisect
-import copy
 import os
-import re
 import time
-import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
+from prodready.core.blocks import (
+    ERROR,
+    HEAD,
+    LINE_REF,
+    MEMBER,
+    TOP,
+    Block,
+    ClassGroup,
+    class_copy,
+    compose_changes,
+    document_problem,
+    first_line,
+    is_continuation,
+    line_indent,
+    parse_text,
+    problem_for,
+    reuse_results,
+    start_of,
+    starts_member,
+)
 from prodready.core.config import Config
 from prodready.core.context import ModuleContext, PendingFinding
 from prodready.core.engine import analyze_block, enabled_rules, finalize, module_context
@@ -76,57 +93,8 @@ from prodready.core.suppress import skip_file
 if TYPE_CHECKING:
     from prodready.core.crossmodule import ProjectResolver
 
-TOP, MEMBER, HEAD, ERROR = "top", "member", "head", "error"
-
 CLASS_SPLIT_LINES = 300
 _EXTENSIONS = 2  # how many times a region that does not parse is widened by one block per side
-
-
-@dataclass(eq=False)
-class ClassGroup:
-    """A large class split into a header block and member blocks."""
-
-    indent: str  # the exact indentation string of the class's members
-
-
-@dataclass(eq=False)
-class Block:
-    kind: str
-    start: int  # absolute character offset in the current text
-    text: str
-    # What the engine walks for this block, with positions relative to ``source.text``.
-    statements: list = field(default_factory=list)
-    source: Optional[SourceFile] = None
-    origin: int = 0  # where this block's text starts inside ``source.text``
-    # Findings whose start lies in [drop[0], drop[1]) of ``source`` belong to another block
-    # (a member block analysed with its class header drops the header's findings).
-    drop: Optional[tuple[int, int]] = None
-    # Top-level statements this block contributes to the module context.
-    module_stmts: list = field(default_factory=list)
-    group: Optional[ClassGroup] = None
-    problem: Optional[ParseProblem] = None  # ERROR blocks: relative to ``start``
-    # ERROR blocks of a split class were parsed after their class header (``head_lines``
-    # lines, the text of block ``head``): line numbers in the message count those lines too.
-    head: Optional["Block"] = None
-    head_lines: int = 0
-    # cache
-    key: object = None
-    pending: list = field(default_factory=list)  # relative to ``start``
-    facts: frozenset = frozenset()
-    errors: list = field(default_factory=list)
-    _shifted_at: int = -1
-    _shifted: list = field(default_factory=list)
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-    def shifted_pending(self) -> list:
-        if self._shifted_at != self.start:
-            start = self.start
-            self._shifted = [PendingFinding(p.finding.shifted(start), p.condition) for p in self.pending]
-            self._shifted_at = start
-        return self._shifted
 
 
 @dataclass
@@ -138,46 +106,6 @@ class DocumentAnalysis:
     errors: list[RuleError] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)  # syntax-error regions
     stats: dict = field(default_factory=dict)
-
-
-def _parse(text: str) -> tuple[Optional[ast.Module], Optional[SyntaxError]]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text), None
-    except SyntaxError as exc:
-        return None, exc
-    except (ValueError, RecursionError, MemoryError) as exc:
-        err = SyntaxError(str(exc) or type(exc).__name__)
-        err.lineno, err.offset = 1, 1
-        return None, err
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    decorators = getattr(stmt, "decorator_list", None)
-    if decorators:
-        return min(stmt.lineno, *(d.lineno for d in decorators))
-    return stmt.lineno
-
-
-def _problem_for(text: str, err: Optional[SyntaxError]) -> ParseProblem:
-    """A ParseProblem (offsets relative to ``text``) for a syntax error found parsing ``text``."""
-    src = SourceFile(text)
-    src.__dict__["_parsed"] = (None, err)  # reuse SourceFile's range logic without re-parsing
-    start, end = src.syntax_error_range()
-    message = f"SyntaxError: {err.msg if err is not None and err.msg else 'invalid syntax'}"
-    return ParseProblem(message, start, end)
-
-
-def _class_copy(node: ast.ClassDef, body: list) -> ast.ClassDef:
-    clone = copy.copy(node)
-    clone.body = body
-    return clone
-
-
-def _line_indent(source: SourceFile, lineno: int) -> str:
-    line = source.line_text(lineno - 1)
-    return line[: len(line) - len(line.lstrip(" \t\f"))]
 
 
 class DocumentAnalyzer:
@@ -257,7 +185,7 @@ class DocumentAnalyzer:
             source = SourceFile(text, self.path)
             tree = source.tree
             if tree is None:
-                problem = _problem_for(text, source.syntax_error)
+                problem = problem_for(text, source.syntax_error)
                 self.blocks = [Block(ERROR, 0, text, problem=problem)]
             else:
                 self.blocks = [Block(TOP, 0, text, list(tree.body), source, 0, module_stmts=list(tree.body))]
@@ -297,20 +225,20 @@ class DocumentAnalyzer:
         starts = source.line_starts
         groups: list[list[ast.stmt]] = []
         for stmt in stmts:
-            if groups and _first_line(stmt) <= groups[-1][-1].end_lineno:
+            if groups and first_line(stmt) <= groups[-1][-1].end_lineno:
                 groups[-1].append(stmt)
             else:
                 groups.append([stmt])
         if not groups:
             return [Block(TOP, base + lo, source.text[lo:hi], [], source, lo)]
-        bounds = [lo] + [starts[_first_line(g[0]) - 1] for g in groups[1:]] + [hi]
+        bounds = [lo] + [starts[first_line(g[0]) - 1] for g in groups[1:]] + [hi]
         blocks: list[Block] = []
         for index, group in enumerate(groups):
             b_lo, b_hi = bounds[index], bounds[index + 1]
             node = group[0]
             if (
                 allow_split and self._split_ok and len(group) == 1 and isinstance(node, ast.ClassDef)
-                and node.end_lineno - _first_line(node) >= self.class_split_lines
+                and node.end_lineno - first_line(node) >= self.class_split_lines
             ):
                 split = self._split_class(source, node, base, b_lo, b_hi)
                 if split:
@@ -322,19 +250,19 @@ class DocumentAnalyzer:
 
     def _split_class(self, source: SourceFile, node: ast.ClassDef, base: int, lo: int, hi: int) -> Optional[list[Block]]:
         first = node.body[0]
-        first_line = _first_line(first)
-        indent = _line_indent(source, first_line)
+        member_line = first_line(first)
+        indent = line_indent(source, member_line)
         if not indent:
             return None  # the first member shares the header's line
-        line = source.line_text(first_line - 1)
+        line = source.line_text(member_line - 1)
         if getattr(first, "decorator_list", None):
             if not line[len(indent):].startswith("@"):
                 return None
         elif first.col_offset != len(indent.encode("utf-8")):
             return None  # `class A(\n    B): x = 1`
-        head_hi = source.line_starts[first_line - 1]
+        head_hi = source.line_starts[member_line - 1]
         group = ClassGroup(indent)
-        head_node = _class_copy(node, [])
+        head_node = class_copy(node, [])
         blocks = [Block(HEAD, base + lo, source.text[lo:head_hi], [head_node], source, lo,
                         module_stmts=[head_node], group=group)]
         blocks.extend(self._member_blocks(source, node, base, head_hi, hi, (lo, head_hi), group))
@@ -344,14 +272,14 @@ class DocumentAnalyzer:
                        drop: tuple[int, int], group: ClassGroup) -> list[Block]:
         members: list[list[ast.stmt]] = []
         for stmt in node.body:
-            if members and _first_line(stmt) <= members[-1][-1].end_lineno:
+            if members and first_line(stmt) <= members[-1][-1].end_lineno:
                 members[-1].append(stmt)
             else:
                 members.append([stmt])
         starts = source.line_starts
-        bounds = [lo] + [starts[_first_line(m[0]) - 1] for m in members[1:]] + [hi]
+        bounds = [lo] + [starts[first_line(m[0]) - 1] for m in members[1:]] + [hi]
         return [
-            Block(MEMBER, base + bounds[k], source.text[bounds[k]:bounds[k + 1]], [_class_copy(node, m)],
+            Block(MEMBER, base + bounds[k], source.text[bounds[k]:bounds[k + 1]], [class_copy(node, m)],
                   source, bounds[k], drop=drop, group=group)
             for k, m in enumerate(members)
         ]
@@ -367,7 +295,7 @@ class DocumentAnalyzer:
             line = text[offset: line_end if line_end != -1 else len(text)]
             first = line[:1]
             if offset and first and first not in " \t\f\r#)]}" and not previous.startswith("@") \
-                    and not _continuation(line):
+                    and not is_continuation(line):
                 cuts.append(offset)
             if line.strip():
                 previous = line
@@ -385,7 +313,7 @@ class DocumentAnalyzer:
                     break
                 lo, hi = pieces[k][0], pieces[k + width][1]
                 region = text[lo:hi]
-                tree, _err = _parse(region)
+                tree, _err = parse_text(region)
                 if tree is not None:
                     blocks.extend(self._split(SourceFile(region, self.path), tree, lo, 0, len(region)))
                     k += width + 1
@@ -407,8 +335,8 @@ class DocumentAnalyzer:
             split = self._unparsed_class(region, lo)
             if split is not None:
                 return split
-        _tree, err = _parse(region)
-        return [Block(ERROR, lo, region, problem=_problem_for(region, err))]
+        _tree, err = parse_text(region)
+        return [Block(ERROR, lo, region, problem=problem_for(region, err))]
 
     def _unparsed_class(self, text: str, base: int) -> Optional[list[Block]]:
         """Header and member blocks for a class ``text`` (at ``base``) that does not parse."""
@@ -431,12 +359,12 @@ class DocumentAnalyzer:
             if tries > 8:
                 return None
             indent = line[: len(line) - len(stripped)]
-            tree, _err = _parse(text[:offsets[k]] + indent + "pass\n")
+            tree, _err = parse_text(text[:offsets[k]] + indent + "pass\n")
             if tree is not None:
                 if len(tree.body) != 1 or not isinstance(tree.body[0], ast.ClassDef):
                     return None
                 head_len = offsets[k]
-                head_node = _class_copy(tree.body[0], [])
+                head_node = class_copy(tree.body[0], [])
                 break
         if head_len is None:
             return None
@@ -452,8 +380,8 @@ class DocumentAnalyzer:
             if offsets[k] <= head_len:
                 continue
             line = text[offsets[k]:offsets[k + 1]]
-            if _starts_member(line, 0, indent) and line[len(indent)] not in "#)]}" \
-                    and not previous.startswith("@") and not _continuation(line[len(indent):]):
+            if starts_member(line, 0, indent) and line[len(indent)] not in "#)]}" \
+                    and not previous.startswith("@") and not is_continuation(line[len(indent):]):
                 cuts.append(offsets[k])
             if line.strip() and line.startswith(indent) and not line[len(indent)].isspace():
                 previous = line[len(indent):]
@@ -468,7 +396,7 @@ class DocumentAnalyzer:
                     break
                 lo, hi = pieces[k][0], pieces[k + width][1]
                 member_text = head_text + text[lo:hi]
-                tree, _err = _parse(member_text)
+                tree, _err = parse_text(member_text)
                 built = self._members_from(tree, member_text, head_len, base + lo, group) if tree else None
                 if built is not None:
                     blocks.extend(built)
@@ -479,8 +407,8 @@ class DocumentAnalyzer:
             if built is None:
                 lo, hi = pieces[k]
                 member_text = head_text + text[lo:hi]
-                _tree, err = _parse(member_text)
-                whole = _problem_for(member_text, err)
+                _tree, err = parse_text(member_text)
+                whole = problem_for(member_text, err)
                 size = hi - lo
                 start = min(max(whole.start - head_len, 0), size)
                 problem = ParseProblem(whole.message, start, min(max(whole.end - head_len, start), size))
@@ -497,8 +425,8 @@ class DocumentAnalyzer:
         delta = len(new) - len(old)
         if change is not None:
             start, old_end = change[0], change[1]
-            i = max(0, bisect.bisect_right(blocks, start, key=_start_of) - 1)
-            j = max(i, bisect.bisect_right(blocks, max(old_end - 1, start), key=_start_of) - 1)
+            i = max(0, bisect.bisect_right(blocks, start, key=start_of) - 1)
+            j = max(i, bisect.bisect_right(blocks, max(old_end - 1, start), key=start_of) - 1)
             j = min(j, n - 1)
         else:
             i = 0
@@ -531,7 +459,7 @@ class DocumentAnalyzer:
         if i > 0 and new[lo:lo + 1] in (" ", "\t", "\f"):
             group = blocks[i - 1].group
             if not (group is not None and (i == n or blocks[i].group is group or j < i)
-                    and (blocks[i - 1].kind == HEAD or _starts_member(new, lo, group.indent))):
+                    and (blocks[i - 1].kind == HEAD or starts_member(new, lo, group.indent))):
                 i -= 1
         if j == i - 1 and i > 0:
             # A pure insertion at a block boundary inside a split class joins a member, so only
@@ -543,7 +471,7 @@ class DocumentAnalyzer:
                 j += 1
         a, b, replacement = self._reparse_region(i, j, new, delta)
         replacement = [blk for blk in replacement if blk.text]  # a deleted region leaves no block
-        _reuse_results(blocks[a:b + 1], replacement, self._head_text)
+        reuse_results(blocks[a:b + 1], replacement, self._head_text)
         for block in blocks[b + 1:]:
             block.start += delta
         blocks[a:b + 1] = replacement
@@ -616,7 +544,7 @@ class DocumentAnalyzer:
             lo, hi = self._old_start(a), self._old_end(b) + delta
             region = new[lo:hi]
             self._count(len(region))
-            tree, err = _parse(region)
+            tree, err = parse_text(region)
             if tree is not None:
                 return a, b, self._split(SourceFile(region, self.path), tree, lo, 0, len(region))
             if first is None:
@@ -635,7 +563,7 @@ class DocumentAnalyzer:
             lo = self._old_start(start_block)
             region = new[lo:]
             self._count(len(region))
-            tree, err = _parse(region)
+            tree, err = parse_text(region)
             if tree is not None:
                 return start_block, n - 1, self._split(SourceFile(region, self.path), tree, lo, 0, len(region))
         assert first is not None
@@ -657,7 +585,7 @@ class DocumentAnalyzer:
         stale: list = []
         for blk in blocks[a:b + 1]:
             stale.extend(blk.module_stmts)
-        return a, b, [Block(ERROR, lo, region, module_stmts=stale, problem=_problem_for(region, err))]
+        return a, b, [Block(ERROR, lo, region, module_stmts=stale, problem=problem_for(region, err))]
 
     def _clean_class_before(self, a: int, new: str) -> bool:
         """Is block a - 1 the end of a split class without syntax-error blocks, and block a
@@ -720,7 +648,7 @@ class DocumentAnalyzer:
         hi = blocks[last].end + delta
         text = head.text + new[lo:hi]
         self._count(len(text))
-        tree, _err = _parse(text)
+        tree, _err = parse_text(text)
         if tree is not None:
             built = self._members_from(tree, text, len(head.text), lo, group)
             return (first, last, built) if built is not None else True
@@ -731,7 +659,7 @@ class DocumentAnalyzer:
         else:
             return None  # the class ends the file: that was the rest of the file
         self._count(len(text))
-        tree, _err = _parse(text)
+        tree, _err = parse_text(text)
         return True if tree is not None else None
 
     def _member_error(self, i: int, j: int, new: str, delta: int, problem: Optional[ParseProblem],
@@ -751,12 +679,12 @@ class DocumentAnalyzer:
             # syntax error, placed inside this region.
             assert first is not None
             _a, _b, first_lo, first_region, err = first
-            whole = _problem_for(first_region, err)
+            whole = problem_for(first_region, err)
             shift = lo - first_lo
             size = len(region)
             start = min(max(whole.start - shift, 0), size)
             lines_before = new.count("\n", first_lo, lo)
-            message = _LINE_REF.sub(lambda m: f"line {int(m.group(1)) - lines_before}", whole.message)
+            message = LINE_REF.sub(lambda m: f"line {int(m.group(1)) - lines_before}", whole.message)
             problem = ParseProblem(message, start, min(max(whole.end - shift, start), size))
             return [Block(ERROR, lo, region, group=group, problem=problem, module_stmts=stale)]
         head_index = i
@@ -797,12 +725,12 @@ class DocumentAnalyzer:
                 return None  # members deleted: re-split the class at the top level
             text = head.text + region
             self._count(len(text))
-            tree, err = _parse(text)
+            tree, err = parse_text(text)
             if tree is not None:
                 built = self._members_from(tree, text, head_len, lo, group)
                 return (a, b, built) if built is not None else problem
             if attempt == 0:
-                whole = _problem_for(text, err)
+                whole = problem_for(text, err)
                 size = len(region)
                 start = min(max(whole.start - head_len, 0), size)
                 problem = ParseProblem(whole.message, start, min(max(whole.end - head_len, start), size))
@@ -820,8 +748,8 @@ class DocumentAnalyzer:
         node = tree.body[0]
         source = SourceFile(text, self.path)
         for stmt in node.body:
-            line = _first_line(stmt)
-            if source.line_starts[line - 1] < head_len or _line_indent(source, line) != group.indent:
+            line = first_line(stmt)
+            if source.line_starts[line - 1] < head_len or line_indent(source, line) != group.indent:
                 return None
         return self._member_blocks(source, node, lo - head_len, head_len, len(text), (0, head_len), group)
 
@@ -832,7 +760,7 @@ class DocumentAnalyzer:
         if source is None or source.text is not text:
             source = SourceFile(text, self.path)
         self._full_source = source
-        problems = [_document_problem(b, source) for b in self.blocks if b.kind == ERROR and b.problem is not None]
+        problems = [document_problem(b, source) for b in self.blocks if b.kind == ERROR and b.problem is not None]
         if skip_file(text):
             return DocumentAnalysis(source, [], [], [])  # like analyze_source: not checked at all
         statements: list = []
@@ -902,82 +830,4 @@ def _deps_changed(deps: dict) -> bool:
     return False
 
 
-_LINE_REF = re.compile(r"\bline (\d+)")
-
-
-def _document_problem(block: Block, source: SourceFile) -> ParseProblem:
-    """An ERROR block's problem in document offsets; "line N" in its message (counted in the
-    text that was parsed: the block, after its class header for a member) in document lines."""
-    problem = block.problem
-    assert problem is not None
-    message = problem.message
-    if "line " in message:
-        base = source.line_of(block.start)
-        head, head_lines = block.head, block.head_lines
-        head_base = source.line_of(head.start) if head is not None else 0
-
-        def to_document(match: "re.Match[str]") -> str:
-            line = int(match.group(1))
-            if line <= head_lines:
-                return f"line {head_base + line}"
-            return f"line {base + line - head_lines}"
-
-        message = _LINE_REF.sub(to_document, message)
-    return ParseProblem(message, problem.start + block.start, problem.end + block.start, problem.kind)
-
-
-def _start_of(block: Block) -> int:
-    return block.start
-
-
-def _starts_member(text: str, pos: int, indent: str) -> bool:
-    """Does the line at ``pos`` start a statement at a split class's member indentation?"""
-    after = pos + len(indent)
-    return text.startswith(indent, pos) and text[after:after + 1] not in ("", " ", "\t", "\f", "\r", "\n")
-
-
-def _reuse_results(old: Sequence[Block], new: Sequence[Block], head_text) -> None:
-    """Give re-parsed blocks the cached results of replaced blocks with the same text (and
-    class header): re-splitting a large class does not re-analyse its unchanged members."""
-    if len(old) < 2 or not new:
-        return
-    cached = {(b.kind, b.text, head_text(b)): b for b in old if b.kind != ERROR and b.key is not None}
-    if not cached:
-        return
-    for block in new:
-        if block.kind == ERROR:
-            continue
-        prior = cached.get((block.kind, block.text, head_text(block)))
-        if prior is not None:
-            block.key, block.pending, block.facts, block.errors = prior.key, prior.pending, prior.facts, prior.errors
-
-
-def _continuation(line: str) -> bool:
-    word = line.split(None, 1)[0] if line.split() else ""
-    word = word.rstrip(":")
-    return word in {"else", "elif", "except", "finally", "case"} or word.startswith(("else:", "except", "finally"))
-
-
-def compose_changes(changes: Iterable[tuple[int, int, int]]) -> Optional[tuple[int, int, int]]:
-    """Compose sequential edits into one (start, old_end, new_end) region.
-
-    Each change is (start, end, inserted_length) in character offsets of the text as it is
-    *before that change* (i.e. after the previous ones), like LSP incremental changes. The
-    result's start/old_end are offsets in the text before all changes, new_end in the text
-    after them; everything outside the region is unchanged.
-    """
-    lo: Optional[int] = None
-    hi = 0  # end of the dirty region in current coordinates
-    delta = 0
-    for start, end, length in changes:
-        change_delta = length - (end - start)
-        if lo is None:
-            lo, hi = start, end
-        else:
-            lo = min(lo, start)
-            hi = max(hi, end)
-        hi += change_delta
-        delta += change_delta
-    if lo is None:
-        return None
-    return lo, hi - delta, hi
+__all__ = ["DocumentAnalysis", "DocumentAnalyzer", "compose_changes"]
