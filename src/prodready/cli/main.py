@@ -20,6 +20,7 @@ import prodready
 from prodready.cli import output
 from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
 from prodready.core.config import Config, ConfigError
+from prodready.core.config_checks import check_glob
 
 ISSUES_URL = "https://github.com/prodready/prodready/issues"
 PARALLEL_THRESHOLD = 16  # analyse in worker processes above this many files to check
@@ -206,6 +207,9 @@ def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
     else:
         config = replace(config, ignore=config.ignore + tuple(ignore), extend_select=config.extend_select + tuple(extend))
     exclude, extend_exclude = _split(args.exclude), _split(args.extend_exclude)
+    for flag, patterns in (("--exclude", exclude), ("--extend-exclude", extend_exclude)):
+        for pattern in patterns or ():
+            check_glob(pattern, flag)
     if exclude is not None:
         config = replace(config, exclude=tuple(exclude))
     if extend_exclude:
