@@ -15,7 +15,8 @@
 ;;   (add-hook 'python-mode-hook #'eglot-ensure)     ; and/or python-ts-mode-hook
 ;;
 ;; The server command is found per project: <root>/.venv/bin/prodready (also venv/, .env/,
-;; env/), then $VIRTUAL_ENV/bin/prodready, `prodready' on PATH, else `python3 -m prodready'.
+;; env/), then $VIRTUAL_ENV/bin/prodready, `prodready' on PATH, else `python3 -c' with code
+;; that starts prodready without importing from the project.
 ;; Set `prodready-server-command' to choose it yourself.
 ;;
 ;; Eglot runs one server per major mode and project: with this set-up prodready is *the*
@@ -56,6 +57,10 @@ The server also asks for section \"prodready\" of `eglot-workspace-configuration
       (when-let ((project (project-current)))
         (if (fboundp 'project-root) (project-root project) (car (project-roots project))))))
 
+(defconst prodready--launch-code
+  "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import runpy; runpy.run_module('prodready', run_name='__main__', alter_sys=True)"
+  "Python code that starts prodready without importing anything from the working directory.")
+
 (defun prodready--find-server-command ()
   "The command that starts prodready for the current buffer's project."
   (let* ((windows (memq system-type '(windows-nt ms-dos)))
@@ -73,7 +78,9 @@ The server also asks for section \"prodready\" of `eglot-workspace-configuration
          (found (seq-find #'file-executable-p candidates)))
     (cond (found (list found "server"))
           ((executable-find "prodready") (list "prodready" "server"))
-          (t (list (if windows "python" "python3") "-m" "prodready" "server")))))
+          ;; Not `python -m': that puts the project first on sys.path and Python imports a few
+          ;; modules from there before prodready can drop it; this -c code drops it first.
+          (t (list (if windows "python" "python3") "-c" prodready--launch-code "server")))))
 
 (defun prodready-eglot-contact (&optional _interactive)
   "Eglot contact for prodready: the server command and its initializationOptions."

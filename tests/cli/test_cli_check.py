@@ -325,3 +325,17 @@ def test_parallel_matches_serial(project, cli):
     assert serial.code == parallel.code == 1
     assert serial.out == parallel.out
     assert serial.out.count("PR101") == 14
+
+
+def test_nul_byte_is_answered_the_same_wherever_it_is(project, cli):
+    """Early or late (past the first 8 KiB), after LF or lone-CR lines: one message, exit 2."""
+    filler = b"x = 1\n" * 3000
+    write(project, {"a.py": UTCNOW, "early.py": b"x = 1\x00\n" + filler, "late.py": filler + b"y = 2\x00\n",
+                    "cr.py": b"a = 1\rb = 2\r\x00\r"})
+    run = cli("check")
+    assert run.code == 2
+    assert "early.py: cannot check: file contains NUL bytes (binary?); the first is on line 1" in run.err
+    assert "late.py: cannot check: file contains NUL bytes (binary?); the first is on line 3001" in run.err
+    assert "cr.py: cannot check: file contains NUL bytes (binary?); the first is on line 3" in run.err
+    assert "SyntaxError" not in run.out + run.err
+    assert "a.py:2:5: PR101" in run.out

@@ -128,3 +128,32 @@ def test_exit_non_zero_on_fix(project, cli):
     write(project, {"a.py": UTCNOW})
     assert cli("check", "--fix", "--exit-non-zero-on-fix").code == 1
     assert cli("check", "--fix", "--exit-non-zero-on-fix").code == 0
+
+
+def test_fix_does_not_write_through_a_symlink_leading_outside_the_checked_paths(project, cli, tmp_path):
+    outside = tmp_path / "elsewhere"
+    write(outside, {"target.py": UTCNOW})
+    write(project, {"inside.py": UTCNOW})
+    (project / "link.py").symlink_to(outside / "target.py")
+    run = cli("check", ".", "--fix")
+    assert run.code == 2
+    assert f"link.py: not fixed: it is a symlink to {outside / 'target.py'}, outside the checked paths" in run.err
+    assert "--fix-through-symlinks" in run.err
+    assert (outside / "target.py").read_text() == UTCNOW
+    assert (project / "inside.py").read_text() == SAFE
+
+
+def test_fix_through_symlinks_flag_writes_the_outside_target(project, cli, tmp_path):
+    outside = tmp_path / "elsewhere"
+    write(outside, {"target.py": UTCNOW})
+    (project / "link.py").symlink_to(outside / "target.py")
+    assert cli("check", ".", "--fix", "--fix-through-symlinks").code == 0
+    assert (project / "link.py").is_symlink()
+    assert (outside / "target.py").read_text() == SAFE
+
+
+def test_symlink_to_a_file_inside_the_checked_folder_is_fixed(project, cli):
+    write(project, {"real/a.py": UTCNOW})
+    (project / "link.py").symlink_to(project / "real/a.py")
+    assert cli("check", ".", "--fix").code == 0
+    assert (project / "real/a.py").read_text() == SAFE

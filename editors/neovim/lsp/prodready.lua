@@ -12,16 +12,16 @@
 --   })
 --
 -- Which server runs: the first of <root>/.venv/bin/prodready (also venv/, .env/, env/),
--- $VIRTUAL_ENV/bin/prodready, `prodready` on PATH, and `python3 -m prodready`.
+-- $VIRTUAL_ENV/bin/prodready, `prodready` on PATH, and `python3 -c <launch code> server` (like `python3 -m prodready`, without importing from the project).
 -- Set `cmd = { '/path/to/prodready', 'server' }` to choose yourself.
 
 local is_windows = vim.fn.has('win32') == 1
 local bin = is_windows and 'Scripts' or 'bin'
 local exe = is_windows and 'prodready.exe' or 'prodready'
 
+local launch_code = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import runpy; runpy.run_module('prodready', run_name='__main__', alter_sys=True)"
+
 --- The command that starts the server for a project rooted at `root` (may be nil).
----@param root string?
----@return string[]
 local function server_cmd(root)
   local candidates = {}
   if root then
@@ -40,7 +40,10 @@ local function server_cmd(root)
   if vim.fn.executable('prodready') == 1 then
     return { 'prodready', 'server' }
   end
-  return { is_windows and 'python' or 'python3', '-m', 'prodready', 'server' }
+  -- Not `python -m prodready`: that puts the project folder first on sys.path, and Python
+  -- itself imports a few modules from there before prodready can drop it. `-c` code that
+  -- drops it first never imports a project module.
+  return { is_windows and 'python' or 'python3', '-c', launch_code, 'server' }
 end
 
 ---@type vim.lsp.Config

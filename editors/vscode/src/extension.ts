@@ -47,6 +47,9 @@ function executableExists(file: string): boolean {
     }
 }
 
+/** Starts prodready like `python -m prodready` but imports nothing from the workspace (see prodready/_isolation.py). */
+const LAUNCH_CODE = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import runpy; runpy.run_module('prodready', run_name='__main__', alter_sys=True)";
+
 /** Works out which process to start, from the settings and the Python extension. */
 async function serverCommand(): Promise<ServerCommand> {
     const settings = launchSettings();
@@ -83,9 +86,11 @@ async function serverCommand(): Promise<ServerCommand> {
         // A development checkout without bundled/: run the environment's prodready.
         return {
             command: interpreter,
-            args: ['-m', 'prodready', 'server', ...settings.args],
+            // `-c` code that drops the working directory (the workspace) from sys.path before
+            // importing anything; `-m` would let Python import workspace modules first.
+            args: ['-c', LAUNCH_CODE, 'server', ...settings.args],
             env,
-            description: `${interpreter} -m prodready (interpreter from ${origin}; no bundled copy)`,
+            description: `${interpreter} -c <prodready launch> (interpreter from ${origin}; no bundled copy)`,
         };
     }
     return {

@@ -20,6 +20,7 @@ import prodready
 from prodready.cli import output
 from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
 from prodready.core.config import Config, ConfigError
+from prodready.core.config_checks import check_glob
 
 ISSUES_URL = "https://github.com/prodready/prodready/issues"
 PARALLEL_THRESHOLD = 16  # analyse in worker processes above this many files to check
@@ -111,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help=argparse.SUPPRESS)
     fixes.add_argument("--diff", action="store_true",
                        help="print a unified diff of what --fix would change and write nothing (exit 1 if it would change something)")
+    fixes.add_argument("--fix-through-symlinks", action="store_true", default=False,
+                       help="with --fix, also rewrite files that a symlink inside the checked paths points to "
+                            "outside them (by default those are reported and left alone)")
     fixes.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="exit 1 when --fix changed a file, even if no problems are left")
     rules = check.add_argument_group("rule selection (codes like PR101, prefixes like PR1 or PR, names like naive-utcnow, or ALL)")
@@ -206,6 +210,9 @@ def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
     else:
         config = replace(config, ignore=config.ignore + tuple(ignore), extend_select=config.extend_select + tuple(extend))
     exclude, extend_exclude = _split(args.exclude), _split(args.extend_exclude)
+    for flag, patterns in (("--exclude", exclude), ("--extend-exclude", extend_exclude)):
+        for pattern in patterns or ():
+            check_glob(pattern, flag)
     if exclude is not None:
         config = replace(config, exclude=tuple(exclude))
     if extend_exclude:
@@ -406,9 +413,10 @@ def _path_inputs(args, paths, config: Config, rules, cwd: Path, mode: str, want_
 
         folder = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
         cache = inputs.cache = Cache(cwd / folder, analysis_key(config.fingerprint(), tuple(r.code for r in rules)))
+    roots = tuple(os.path.realpath(cwd / p) for p in paths)
     for path in found.files:
         task = Task(str(path), _display(path, cwd), _analysis_path(path, cwd, config), config, mode,
-                    args.unsafe_fixes, want_edits)
+                    args.unsafe_fixes, want_edits, write_roots=roots, through_symlinks=args.fix_through_symlinks)
         hit = _cache_hit(cache, task) if cache is not None else None
         if hit is not None:
             inputs.results.append(hit)

@@ -11,6 +11,7 @@ from typing import Callable, Optional, Sequence, TextIO
 import prodready
 from prodready.cli.runner import SYNTAX_ERROR, FileResult, Item, applicability_counts
 from prodready.core.docs import rule_url
+from prodready.core.newlines import split_lines
 from prodready.core.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -128,7 +129,7 @@ def _source_excerpt(report: Report, result: FileResult, item: Item, style: Style
     text = report.read_text(result) if report.read_text else None
     if text is None:
         return ""
-    lines = text.splitlines()
+    lines = split_lines(text)  # only line ends end a line (not form feeds or U+2028)
     if not (1 <= item.line <= len(lines)):
         return ""
     source = lines[item.line - 1].expandtabs(1)

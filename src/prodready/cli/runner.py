@@ -7,7 +7,6 @@ callables never leave the process that analysed the file.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import os
@@ -16,7 +15,7 @@ import tempfile
 import tokenize
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from prodready.core import engine
 from prodready.core.config import Config
@@ -25,7 +24,10 @@ from prodready.core.engine import Analysis, analyze_source, decode_source
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
-from prodready.quickfixes.apply import choose_offer, fix_text, parses, resolve_fix
+from prodready.core import linediff
+from prodready.core.gcpause import paused_gc
+from prodready.quickfixes.apply import choose_offer, fix_text, resolve_fix
+from prodready.quickfixes.endings import resolve_finding_fix
 
 SYNTAX_ERROR = "syntax-error"
 
@@ -95,6 +97,9 @@ class Task:
     data: Optional[bytes] = None  # stdin contents
     stdin: bool = False
     cross_module: bool = True  # resolve names imported from the project's other modules
+    # --fix writes only inside these (real paths of the checked paths); empty: no limit.
+    write_roots: tuple[str, ...] = ()
+    through_symlinks: bool = False  # --fix-through-symlinks: also write outside them via a link
 
 
 @dataclass
@@ -141,7 +146,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> list[Item]:
+def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version,
+           analyze: Optional[Callable[[str], list[Finding]]] = None) -> list[Item]:
     items: list[Item] = []
     if analysis.problem is not None:
         p = analysis.problem
@@ -149,14 +155,15 @@ def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: boo
         end_line, end_col = source.display_position(p.end)
         items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, "error", p.message, p.start, p.end, line, col, end_line, end_col))
     for finding in analysis.findings:
-        item = _item(finding, source, want_edits and not analysis.notices, unsafe, target_version)
+        item = _item(finding, source, want_edits and not analysis.notices, unsafe, target_version, analyze)
         if analysis.notices:
             item.fixes = []  # a fixed file is verified by parsing it, which this Python cannot
         items.append(item)
     return items
 
 
-def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> Item:
+def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, target_version,
+          analyze: Optional[Callable[[str], list[Finding]]] = None) -> Item:
     line, col = source.display_position(finding.start)
     end_line, end_col = source.display_position(finding.end)
     item = Item(
@@ -166,7 +173,11 @@ def _item(finding: Finding, source: SourceFile, want_edits: bool, unsafe: bool, 
     )
     if want_edits:
         offer = choose_offer(finding, unsafe)
-        fix = resolve_fix(offer, source.text, target_version) if offer is not None else None
+        fix = None
+        if offer is not None and analyze is not None:
+            fix = resolve_finding_fix(finding, list(finding.fixes).index(offer), source.text, analyze, target_version)
+        elif offer is not None:
+            fix = resolve_fix(offer, source.text, target_version)
         if fix is not None:
             edits = []
             for edit in fix.edits:
@@ -232,14 +243,20 @@ def _encoding(data: bytes) -> str:
 
 
 def unified_diff(old: str, new: str, display: str) -> str:
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    out = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"a/{display}", f"b/{display}"):
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n\\ No newline at end of file\n")
-    return "".join(out)
+    return linediff.unified_diff(old, new, display)
+
+
+def symlink_refusal(task: Task) -> Optional[str]:
+    """Why ``task.path`` must not be written: a symlink (itself or a parent folder) leads
+    outside the checked paths, and --fix-through-symlinks was not given."""
+    if task.through_symlinks or not task.write_roots:
+        return None
+    target = os.path.realpath(task.path)
+    for root in task.write_roots:
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+    return (f"it is a symlink to {target}, outside the checked paths; not written "
+            "(--fix-through-symlinks writes there)")
 
 
 def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
@@ -271,6 +288,7 @@ def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
     return None
 
 
+@paused_gc()
 def process(task: Task) -> FileResult:
     """Check one file (and fix or diff it); never raises."""
     result = FileResult(task.path, task.display)
@@ -307,7 +325,7 @@ def _process(task: Task, result: FileResult) -> None:
     if task.mode in ("fix", "diff") and analysis.problem is None and not analysis.notices and any(
         choose_offer(f, task.unsafe) is not None for f in analysis.findings
     ):
-        new_text, applied = _fix(text, task, file)
+        new_text, applied = _fix(text, task, file, analysis.findings)
         if applied and new_text != text:
             result.fixed = applied
             if task.mode == "diff":
@@ -323,7 +341,7 @@ def _process(task: Task, result: FileResult) -> None:
                     result.write_error = f"the fixed text cannot be encoded as {encoding} ({exc}); not written"
                     result.fixed = 0
                 else:
-                    error = write_atomic(Path(task.path), new_data, data)
+                    error = symlink_refusal(task) or write_atomic(Path(task.path), new_data, data)
                     if error:
                         result.write_error = error
                         result.fixed = 0
@@ -332,7 +350,7 @@ def _process(task: Task, result: FileResult) -> None:
                         analysis, source = _analyze(new_text, task, file)
     if task.stdin and task.mode == "fix" and result.output_text is None:
         result.output_text = text
-    result.items = _items(analysis, source, task.want_edits, task.unsafe, target)
+    result.items = _items(analysis, source, task.want_edits, task.unsafe, target, _memo(lambda t: _analyze(t, task, file)[0].findings))
     result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
     if analysis.notices:
         lines = ", ".join(str(source.display_position(n.start)[0]) for n in analysis.notices)
@@ -341,21 +359,28 @@ def _process(task: Task, result: FileResult) -> None:
     result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
 
 
-def _fix(text: str, task: Task, file: FileInfo) -> tuple[str, int]:
-    """Apply fixes in rounds; keeps the file's newline style; never returns unparseable text."""
-    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
-    work = text.replace("\r\n", "\n") if crlf else text
+def _memo(analyze: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:
+    """``analyze`` remembering its last answer (fixes of one CR/CRLF file share one analysis)."""
+    last: list = []
+
+    def remembered(text: str) -> list[Finding]:
+        if not last or last[0] != text:
+            last[:] = [text, analyze(text)]
+        return last[1]
+
+    return remembered
+
+
+def _fix(text: str, task: Task, file: FileInfo, findings: list[Finding]) -> tuple[str, int]:
+    """Apply fixes in rounds; keeps the file's line ends; never returns unparseable text."""
 
     def analyze(current: str) -> list[Finding]:
         return _analyze(current, task, file)[0].findings
 
-    run = fix_text(work, analyze, unsafe=task.unsafe, target_version=task.config.target_version)
-    new_text = run.text
-    if new_text == work or not parses(new_text):
+    run = fix_text(text, analyze, unsafe=task.unsafe, target_version=task.config.target_version, findings=findings)
+    if run.text == text:  # fix_text never returns text that does not parse
         return text, 0
-    if crlf:
-        new_text = new_text.replace("\r\n", "\n").replace("\n", "\r\n")
-    return new_text, run.applied
+    return run.text, run.applied
 
 
 def applicability_counts(items: list[Item], unsafe: bool) -> tuple[int, int]:

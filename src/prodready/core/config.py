@@ -18,6 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+from prodready.core.config_checks import check_depth, check_glob, shown, table_at
 from prodready.core.findings import Severity
 
 DEFAULT_EXCLUDES = (
@@ -48,7 +49,7 @@ def _parse_target(value: Any) -> tuple[int, int]:
         match = re.fullmatch(r"(?:py)?3\.?(\d{1,2})", value.strip().lower())
         if match:
             return 3, int(match.group(1))
-    raise ConfigError(f"target-version: expected a version such as \"py311\" or \"3.11\", got {value!r}")
+    raise ConfigError(f"target-version: expected a version such as \"py311\" or \"3.11\", got {shown(value)}")
 
 
 @dataclass(frozen=True)
@@ -74,22 +75,27 @@ class Config:
         config = base or cls()
         if not isinstance(data, Mapping):
             raise ConfigError(f"{where}: expected a table of settings, got {type(data).__name__}")
+        check_depth(data, where)
         changes: dict[str, Any] = {}
         options = dict(config.options)
         for raw_key, value in data.items():
             key = re.sub(r"(?<!^)(?=[A-Z])", "-", str(raw_key)).lower().replace("_", "-")
             if key in LIST_KEYS:
-                changes[key.replace("-", "_")] = tuple(_string_list(value, f"{where} {raw_key}"))
+                values = _string_list(value, f"{where} {raw_key}")
+                if key in ("exclude", "extend-exclude"):
+                    values = [check_glob(v, f"{where} {raw_key}") for v in values]
+                changes[key.replace("-", "_")] = tuple(values)
             elif key == "per-file-ignores":
                 if not isinstance(value, Mapping):
-                    raise ConfigError(f"{where} per-file-ignores: expected a table of glob = [rules], got {value!r}")
+                    raise ConfigError(f"{where} per-file-ignores: expected a table of glob = [rules], got {shown(value)}")
                 changes["per_file_ignores"] = tuple(
-                    (str(glob), tuple(_string_list(codes, f"{where} per-file-ignores.{glob}")))
+                    (check_glob(str(glob), f"{where} per-file-ignores"),
+                     tuple(_string_list(codes, f"{where} per-file-ignores.{glob}")))
                     for glob, codes in value.items()
                 )
             elif key == "severity":
                 if not isinstance(value, Mapping):
-                    raise ConfigError(f"{where} severity: expected a table of rule = level, got {value!r}")
+                    raise ConfigError(f"{where} severity: expected a table of rule = level, got {shown(value)}")
                 levels = []
                 for rule, level in value.items():
                     try:
@@ -101,12 +107,12 @@ class Config:
                 changes["target_version"] = _parse_target(value)
             elif key in ("respect-gitignore", "preview"):
                 if not isinstance(value, bool):
-                    raise ConfigError(f"{where} {raw_key}: expected true or false, got {value!r}")
+                    raise ConfigError(f"{where} {raw_key}: expected true or false, got {shown(value)}")
                 changes[key.replace("-", "_")] = value
             elif key in RULE_OPTIONS:
                 kind, _default = RULE_OPTIONS[key]
                 if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
-                    raise ConfigError(f"{where} {raw_key}: expected a positive whole number, got {value!r}")
+                    raise ConfigError(f"{where} {raw_key}: expected a positive whole number, got {shown(value)}")
                 if kind is list:
                     value = tuple(_string_list(value, f"{where} {raw_key}"))
                 options[key] = value
@@ -125,13 +131,16 @@ class Config:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except (RecursionError, MemoryError):
+            raise ConfigError(f"{path}: not valid TOML: values nested too deeply to read") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read: {exc}") from None
+        tool = table_at(data, "tool", str(path))
         if Path(path).name == "pyproject.toml":
-            section = data.get("tool", {}).get("prodready", {})
+            section = tool.get("prodready", {})
             where = f"{path} [tool.prodready]"
         else:
-            section = data.get("tool", {}).get("prodready", data)
+            section = tool.get("prodready", data)
             where = str(path)
         config = cls.from_mapping(section, where=where)
         scripts = data.get("project", {}).get("scripts", {}) if isinstance(data.get("project"), dict) else {}
@@ -234,7 +243,7 @@ def _string_list(value: Any, where: str) -> list[str]:
     if isinstance(value, str):
         value = [part for part in re.split(r"[,\s]+", value) if part]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        raise ConfigError(f"{where}: expected a list of strings, got {shown(value)}")
     return [v.strip() for v in value]
 
 

@@ -21,6 +21,8 @@ from prodready.core.context import Context, ModuleContext, PendingFinding
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.frameworks import class_table
+from prodready.core.gcpause import paused_gc
+from prodready.core.newlines import count_line_ends
 from prodready.core.names import ExternalResolver, NameResolver
 from prodready.core.newer_syntax import NEWER_SYNTAX, could_be_newer_syntax, newer_python_needed, not_checked_message
 from prodready.core.rule import Rule
@@ -352,6 +354,7 @@ def finalize(
     return sorted(kept.values(), key=lambda f: (f.start, f.code, f.end))
 
 
+@paused_gc()
 def analyze_source(
     source: SourceFile,
     config: Config,
@@ -388,12 +391,20 @@ def analyze_source(
     return Analysis(findings, result.errors, None, source, dependencies)
 
 
+def nul_byte_problem(data) -> str:
+    """Where the first NUL byte is (bytes or text): Python cannot compile such a file."""
+    text = data.decode("latin-1") if isinstance(data, bytes) else data
+    index = text.index("\x00")
+    line = count_line_ends(text[:index]) + 1
+    return f"file contains NUL bytes (binary?); the first is on line {line}"
+
+
 def decode_source(data: bytes) -> tuple[Optional[str], Optional[str]]:
     """(text, None) or (None, why not) for a file's bytes; honours PEP 263 coding cookies."""
     if len(data) > MAX_FILE_BYTES:
         return None, f"file is too large to analyse ({len(data) // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)"
-    if b"\x00" in data[:8192]:
-        return None, "file contains NUL bytes (binary?)"
+    if b"\x00" in data:  # anywhere: the same answer for a NUL in the first line or the last
+        return None, nul_byte_problem(data)
     import io
     import tokenize
 

@@ -89,6 +89,7 @@ from prodready.core.engine import analyze_block, enabled_rules, finalize, module
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.rule import Rule
+from prodready.core.newlines import count_line_ends, split_lines
 from prodready.core.source import SourceFile
 from prodready.core.suppress import skip_file
 
@@ -333,7 +334,7 @@ class DocumentAnalyzer:
         """Blocks for a top-level piece that does not parse: a syntax-error block, or a large
         class split into its header and members of which only the broken ones are errors."""
         region = text[lo:hi]
-        if self._split_ok and region.count("\n") > self.class_split_lines:
+        if self._split_ok and count_line_ends(region) > self.class_split_lines:
             split = self._unparsed_class(region, lo)
             if split is not None:
                 return split
@@ -344,7 +345,7 @@ class DocumentAnalyzer:
         """Header and member blocks for a class ``text`` (at ``base``) that does not parse."""
         offsets = []
         offset = 0
-        for line in text.splitlines(True):
+        for line in split_lines(text, keepends=True):
             offsets.append(offset)
             offset += len(line)
         offsets.append(len(text))
@@ -391,7 +392,7 @@ class DocumentAnalyzer:
         pieces = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1) if cuts[k] < cuts[k + 1]]
         blocks = [head]
         k = 0
-        head_lines = head_text.count("\n")
+        head_lines = count_line_ends(head_text)
         while k < len(pieces):
             for width in range(0, _EXTENSIONS + 1):
                 if k + width >= len(pieces):
@@ -696,7 +697,7 @@ class DocumentAnalyzer:
         if head.group is not group:
             return [Block(ERROR, lo, region, group=group, problem=problem, module_stmts=stale)]
         return [Block(ERROR, lo, region, group=group, problem=problem, module_stmts=stale, head=head,
-                      head_lines=head.text.count("\n"))]
+                      head_lines=count_line_ends(head.text))]
 
     def _reparse_members(self, i: int, j: int, new: str, delta: int):
         """Re-parse members i..j of one split class with the class header.

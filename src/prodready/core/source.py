@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import ast
 import bisect
+import threading
 import warnings
 from functools import cached_property
 from typing import Optional
+
+from prodready.core.gcpause import paused_gc
+from prodready.core.newlines import line_starts, strip_line_end
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -45,19 +49,49 @@ def _chars_for_units(text: str, units: int, encoding: str) -> int:
     return len(text)
 
 
+def _parse(text: str, path: str = "<unknown>") -> tuple[Optional[ast.Module], Optional[SyntaxError]]:
+    try:
+        with warnings.catch_warnings(), paused_gc():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
+            return ast.parse(text, filename=path), None
+    except SyntaxError as exc:
+        return None, exc
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, deep nesting
+        err = SyntaxError(str(exc) or type(exc).__name__)
+        err.lineno, err.offset = 1, 1
+        err.from_parser = False  # not the grammar's verdict: no newer Python would accept it
+        return None, err
+
+
+# One parse result kept for the next SourceFile of exactly that text: the fix engine parses
+# its result to verify it, and the analysis of that result that follows need not parse again.
+_remembered: list = []
+_remember_lock = threading.Lock()
+
+
+def parse_and_remember(text: str) -> bool:
+    """Parse ``text`` (True if it parses) and keep the tree for the next `SourceFile` of it."""
+    result = _parse(text)
+    with _remember_lock:
+        _remembered[:] = [(text, result)]
+    return result[0] is not None
+
+
+def _take_remembered(text: str):
+    with _remember_lock:
+        if _remembered and _remembered[0][0] is text:
+            return _remembered.pop()[1]
+    return None
+
+
 class SourceFile:
     """A file's text with a line index; parses lazily and at most once."""
 
     def __init__(self, text: str, path: str = "<unknown>") -> None:
         self.text = text
         self.path = path
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self.line_starts = starts
+        # Lines end at "\r\n", "\n" or a lone "\r", as Python and the LSP count them.
+        self.line_starts = line_starts(text)
 
     # -- lines -----------------------------------------------------------------------------
     @property
@@ -70,7 +104,7 @@ class SourceFile:
             return ""
         start = self.line_starts[line]
         end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+        return strip_line_end(self.text[start:end])
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset) - 1
@@ -128,17 +162,10 @@ class SourceFile:
     # -- parsing ----------------------------------------------------------------------------
     @cached_property
     def _parsed(self) -> tuple[Optional[ast.Module], Optional[SyntaxError]]:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
-                return ast.parse(self.text, filename=self.path), None
-        except SyntaxError as exc:
-            return None, exc
-        except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, deep nesting
-            err = SyntaxError(str(exc) or type(exc).__name__)
-            err.lineno, err.offset = 1, 1
-            err.from_parser = False  # not the grammar's verdict: no newer Python would accept it
-            return None, err
+        remembered = _take_remembered(self.text)
+        if remembered is not None:
+            return remembered
+        return _parse(self.text, self.path)
 
     @property
     def tree(self) -> Optional[ast.Module]:

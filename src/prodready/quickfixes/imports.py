@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 import libcst as cst
@@ -21,7 +21,7 @@ from prodready.core.names import NameResolver
 from prodready.core.source import SourceFile
 
 
-@dataclass
+@dataclass(eq=False)
 class ModuleImports:
     """Top-level bindings of a file and where a new import line belongs."""
 
@@ -40,8 +40,22 @@ class ModuleImports:
         return False, None
 
     def name_for(self, qualified: str) -> Optional[str]:
+        return self._names_by_value.get(qualified)
+
+    @cached_property
+    def _names_by_value(self) -> dict:
+        """The first name bound to each value (one scan per text, not one per fix)."""
+        names: dict = {}
         for name, value in self.bindings.items():
-            if value == qualified:
+            names.setdefault(value, name)
+        return names
+
+    @cached_property
+    def logger_name(self) -> Optional[str]:
+        """The name of an existing module logger, if there is one."""
+        for name, value in self.bindings.items():
+            if value in {"logging.getLogger()", "structlog.get_logger()", "loguru.logger"} \
+                    or (value or "").endswith(".getLogger()") and value.startswith("logging"):
                 return name
         return None
 
@@ -182,9 +196,8 @@ def _add_alias(source: SourceFile, stmt: ast.ImportFrom, name: str, alias: Optio
 def ensure_logger(text: str) -> tuple[list[Edit], str]:
     """Make a module logger usable: reuse ``logger = logging.getLogger(...)`` or add one."""
     info = ModuleImports.of(text)
-    for name, value in info.bindings.items():
-        if value in {"logging.getLogger()", "structlog.get_logger()", "loguru.logger"} or (value or "").endswith(".getLogger()") and value.startswith("logging"):
-            return [], name
+    if info.logger_name is not None:
+        return [], info.logger_name
     edits, logging_name = ensure_import(text, "logging")
     logger_name = "logger" if not info.bound_to("logger")[0] else "_logger"
     offset = info.insertion_offset()
@@ -201,10 +214,9 @@ def ensure_logger(text: str) -> tuple[list[Edit], str]:
 def _separation_after(text: str, offset: int) -> str:
     """Blank lines to keep between an inserted top-level line and the code right after it
     (PEP 8: two before a def or class)."""
-    rest = text[offset:]
-    if not rest or rest.startswith(("\n", "\r\n")):
+    if offset >= len(text) or text.startswith(("\n", "\r\n", "\r"), offset):
         return ""
-    return "\n\n" if rest.startswith(("def ", "async def ", "class ", "@")) else "\n"
+    return "\n\n" if text.startswith(("def ", "async def ", "class ", "@"), offset) else "\n"
 
 
 def merge_insertions(edits: list[Edit]) -> list[Edit]:

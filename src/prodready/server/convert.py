@@ -6,14 +6,15 @@ the client negotiated UTF-8 or UTF-32. Every conversion goes through `SourceFile
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from typing import Iterable, Optional, Sequence
 
 from lsprotocol import types
 
+from prodready.core import linediff
 from prodready.core.docs import rule_url
 from prodready.core.findings import Applicability, Edit, Finding, ParseProblem, Severity
+from prodready.core.newlines import split_lines
 from prodready.core.source import UTF8, UTF16, UTF32, SourceFile
 
 SOURCE = "prodready"
@@ -130,14 +131,13 @@ def minimal_edits(old: str, new: str) -> list[Edit]:
     """Small edits turning ``old`` into ``new``: changed line ranges, each trimmed to the characters."""
     if old == new:
         return []
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    old_lines = split_lines(old, keepends=True)
+    new_lines = split_lines(new, keepends=True)
     old_starts = [0]
     for line in old_lines:
         old_starts.append(old_starts[-1] + len(line))
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     edits: list[Edit] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in linediff.opcodes(old_lines, new_lines):
         if tag == "equal":
             continue
         start, end = old_starts[i1], old_starts[i2]

@@ -20,7 +20,8 @@ from prodready.core.engine import analyze_source
 from prodready.core.findings import Edit, Finding
 from prodready.core.source import SourceFile
 from prodready.core.suppress import ignore_comment_edit
-from prodready.quickfixes.apply import fix_text, resolve_fix
+from prodready.quickfixes.apply import fix_text
+from prodready.quickfixes.endings import resolve_finding_fix
 from prodready.server import convert
 from prodready.server.documents import Document
 
@@ -43,7 +44,8 @@ class FixEditsMixin:
         if index >= len(finding.fixes):
             return None
         try:
-            fix = resolve_fix(finding.fixes[index], snap.text, snap.config.target_version)
+            fix = resolve_finding_fix(finding, index, snap.text, self._whole_file_analysis(snap),
+                                      snap.config.target_version)
         except Exception:  # noqa: BLE001 - a broken fix is not offered
             logger.exception("fix of %s failed", finding.code)
             return None
@@ -51,6 +53,10 @@ class FixEditsMixin:
             return None
         edits = convert.text_edits(snap.source, fix.edits, self.encoding)
         return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
+
+    def _whole_file_analysis(self, snap: "Snapshot"):
+        """Analysis with the snapshot's configuration (fixes of CR/CRLF files re-find their finding)."""
+        return lambda current: analyze_source(SourceFile(current, snap.path), snap.config, self.rules).findings
 
     def ignore_edit(self, snap: "Snapshot", finding: Finding) -> Optional[types.WorkspaceEdit]:
         start, end, replacement = ignore_comment_edit(snap.source, finding.code, finding.start)

@@ -6,6 +6,7 @@ stdout is the LSP channel: everything else (logs) goes to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import sys
 from typing import Optional, Sequence
@@ -41,10 +42,18 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from prodready.server.server import create_server
+    from prodready.server.transport import serve
 
     server = create_server(debounce_ms=args.debounce)
-    server.start_io()
-    return 0
+    code = serve(server)
+    # Leave now: the stdin reader may be blocked in read() and an analysis may be running;
+    # neither must keep a server the client told to exit alive.
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import Optional
 
 from lsprotocol import types
 
-from prodready.core.engine import MAX_FILE_BYTES, analyze_source
+from prodready.core.engine import MAX_FILE_BYTES, analyze_source, nul_byte_problem
 from prodready.core.incremental import (
     DocumentAnalysis,
     DocumentAnalyzer,
@@ -194,6 +194,6 @@ def _file_problem(text: str) -> Optional[tuple[str, str]]:
         if size > MAX_FILE_BYTES:
             return f"file is too large to analyse ({size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB)", "too-large"
     if "\x00" in text:
-        return "file contains NUL bytes (binary?)", "decode-error"
+        return nul_byte_problem(text), "decode-error"
     return None
 

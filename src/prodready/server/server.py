@@ -79,6 +79,10 @@ class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, ProjectIndex
         except Exception:  # noqa: BLE001 - the client went away
             pass
 
+    def report_server_error(self, error: Exception, source) -> None:
+        """pygls would show "Error in server" pop-ups for protocol noise: log it instead."""
+        logger.error("%s: %s", getattr(source, "__name__", source), error)
+
     def warn_user(self, message: str) -> None:
         """Show a warning once per distinct message (and log it)."""
         self.log(message, types.MessageType.Warning)

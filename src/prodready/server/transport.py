@@ -1,0 +1,92 @@
+"""The server's stdio loop: bytes from stdin through `FrameParser` and `MessageGate` to pygls.
+
+Replaces pygls's ``start_io`` so that a malformed frame costs at most that message (the
+parser resynchronises at the next header and the skipped bytes are logged), requests are
+answered as the spec says (`MessageGate`), and the process exit code is the one ``exit``
+asks for (pygls swallows it). Reading happens on a thread of its own; when the stream goes
+quiet while a frame's declared length is unmet, the parser is asked whether the message is
+complete anyway (a ``Content-Length`` that was too long then costs a short pause, not the
+connection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import BinaryIO, Optional
+
+from pygls.io_ import StdoutWriter
+
+from prodready.server.framing import FrameParser, Junk, Message
+from prodready.server.lifecycle import MessageGate
+
+logger = logging.getLogger("prodready.server.protocol")
+
+CHUNK = 1 << 16
+STALL_SECONDS = 0.3
+
+
+def serve(server, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None) -> int:
+    """Serve LSP on stdin/stdout until ``exit`` or end of input; returns the exit code."""
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout.buffer
+    server.protocol.set_writer(StdoutWriter(stdout))
+    gate = MessageGate(server)
+    try:
+        asyncio.run(_loop(stdin, gate))
+    except BrokenPipeError:
+        logger.error("the client closed the connection")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        try:
+            server.shutdown()
+        except Exception:  # noqa: BLE001
+            logger.exception("shutting down failed")
+    if gate.exit_code is not None:
+        return gate.exit_code
+    logger.warning("input ended without exit%s", "" if gate.shutdown_seen else " or shutdown")
+    return 0 if gate.shutdown_seen else 1
+
+
+def _read_chunk(stdin: BinaryIO) -> bytes:
+    read1 = getattr(stdin, "read1", None)
+    return read1(CHUNK) if read1 is not None else stdin.read(CHUNK)
+
+
+async def _loop(stdin: BinaryIO, gate: MessageGate) -> None:
+    loop = asyncio.get_running_loop()
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prodready-stdin")
+    parser = FrameParser()
+    pending: Optional[asyncio.Future] = None
+    try:
+        while gate.exit_code is None:
+            if pending is None:
+                pending = loop.run_in_executor(reader, _read_chunk, stdin)
+            timeout = STALL_SECONDS if parser.waiting_for_body else None
+            try:
+                data = await asyncio.wait_for(asyncio.shield(pending), timeout)
+            except asyncio.TimeoutError:
+                _deliver(parser.stalled(), parser, gate)
+                continue
+            pending = None
+            if not data:
+                return  # end of input
+            parser.feed(data)
+            _deliver(parser.next(), parser, gate)
+            await asyncio.sleep(0)  # let handlers scheduled by these messages run
+    finally:
+        reader.shutdown(wait=False, cancel_futures=True)
+
+
+def _deliver(event, parser: FrameParser, gate: MessageGate) -> None:
+    while event is not None and gate.exit_code is None:
+        if isinstance(event, Junk):
+            gate.note(f"skipped {event.size} bytes of input: {event.reason}")
+        elif isinstance(event, Message):
+            if event.note:
+                gate.note(f"repaired a message frame: {event.note}")
+            gate.handle(event.value)
+        event = parser.next()
