@@ -18,6 +18,7 @@ from typing import Optional, Sequence, TextIO
 
 import prodready
 from prodready.cli import output
+from prodready.cli.suggest import SuggestingParser
 from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
 from prodready.core.config import Config, ConfigError
 
@@ -75,7 +76,7 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SuggestingParser(
         prog="prodready",
         description="Find the mistakes reviewers find when a Python web or ML service goes to production.",
         epilog=EPILOG_MAIN,
@@ -187,6 +188,9 @@ class Console:
 
 # -- check ---------------------------------------------------------------------------------------
 def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
+    from prodready.checks import all_rules
+    from prodready.core import selectors
+
     if args.isolated:
         config = Config()
     elif args.config:
@@ -197,11 +201,19 @@ def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
     else:
         config = Config.discover(first or cwd)
     select, ignore, extend = _split(args.select), _split(args.ignore) or [], _split(args.extend_select) or []
+    # Check the file's selectors first, so a typo is reported with the file it is in.
+    selectors.check(config, all_rules())
     if select is not None:
         # Like Ruff: a --select on the command line starts a new selection on top of the file's.
         config = replace(config, select=tuple(select), ignore=tuple(ignore), extend_select=tuple(extend))
     else:
         config = replace(config, ignore=config.ignore + tuple(ignore), extend_select=config.extend_select + tuple(extend))
+    for given, key in ((select, "select"), (ignore, "ignore"), (extend, "extend-select")):
+        for selector in given or ():
+            if not selectors.is_known(selector, all_rules()):
+                raise ConfigError(selectors.describe(selector, f"--{key}", all_rules()))
+    if getattr(args, "baseline", None):
+        config = replace(config, baseline=str((cwd / args.baseline).resolve()))
     exclude, extend_exclude = _split(args.exclude), _split(args.extend_exclude)
     if exclude is not None:
         config = replace(config, exclude=tuple(exclude))
@@ -296,8 +308,6 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         first = cwd / paths[0]
     config = _config_for(args, cwd, first)
     rules = all_rules()
-    for selector in config.unknown_selectors(rules):
-        console.warning(f"unknown rule selector {selector!r}: it matches no rule (see `prodready rules`)")
 
     want_edits = fmt == "sarif" and mode == "check"
     if use_stdin:

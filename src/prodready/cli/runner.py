@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from prodready.core import engine
+from prodready.core import engine, selectors
 from prodready.core.config import Config
 from prodready.core.crossmodule import ProjectResolver, find_root
 from prodready.core.engine import Analysis, analyze_source, decode_source
@@ -139,13 +139,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version) -> list[Item]:
+def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version,
+           config: Optional[Config] = None, path: Optional[str] = None) -> list[Item]:
     items: list[Item] = []
-    if analysis.problem is not None:
+    if analysis.problem is not None and (config is None or selectors.syntax_error_enabled(config, path)):
         p = analysis.problem
         line, col = source.display_position(p.start)
         end_line, end_col = source.display_position(p.end)
-        items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, "error", p.message, p.start, p.end, line, col, end_line, end_col))
+        level = config.severity_for(selectors.SyntaxErrorRule, None) if config is not None else None
+        items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, level.label if level else "error", p.message,
+                          p.start, p.end, line, col, end_line, end_col))
     for finding in analysis.findings:
         items.append(_item(finding, source, want_edits, unsafe, target_version))
     return items
@@ -327,7 +330,7 @@ def _process(task: Task, result: FileResult) -> None:
                         analysis, source = _analyze(new_text, task, file)
     if task.stdin and task.mode == "fix" and result.output_text is None:
         result.output_text = text
-    result.items = _items(analysis, source, task.want_edits, task.unsafe, target)
+    result.items = _items(analysis, source, task.want_edits, task.unsafe, target, task.config, task.analysis_path)
     result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
     result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
 
