@@ -114,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print a unified diff of what --fix would change and write nothing (exit 1 if it would change something)")
     fixes.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="exit 1 when --fix changed a file, even if no problems are left")
+    adopt = check.add_argument_group("adopting on an existing codebase")
+    adopt.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not recorded in FILE (also `baseline = \"FILE\"` in [tool.prodready])")
+    adopt.add_argument("--write-baseline", metavar="FILE",
+                       help="record today's findings in FILE (sorted JSON to commit) and exit 0")
+    adopt.add_argument("--add-noqa", action="store_true",
+                       help="add `# noqa: PRxxx` comments that suppress every finding reported, and print how many")
     rules = check.add_argument_group("rule selection (codes like PR101, prefixes like PR1 or PR, names like naive-utcnow, or ALL)")
     rules.add_argument("--select", action="append", metavar="RULES",
                        help="check only these rules (comma-separated, repeatable); replaces the configuration's select and ignore")
@@ -135,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--config", metavar="FILE",
                           help="use this pyproject.toml / prodready.toml instead of the one found from the first path")
     settings.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    settings.add_argument("--show-settings", action="store_true",
+                          help="print the resolved configuration for the first PATH (a file or folder) and exit")
+    settings.add_argument("--show-files", action="store_true", help="print the files that would be checked and exit")
     settings.add_argument("--target-version", metavar="VERSION", help="the lowest Python version the code supports, e.g. py311")
     settings.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found (errors still exit 2)")
     settings.add_argument("--no-cache", action="store_true", help="do not read or write the cache (.prodready_cache/)")
@@ -308,6 +318,29 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         first = cwd / paths[0]
     config = _config_for(args, cwd, first)
     rules = all_rules()
+    if args.show_settings:
+        from prodready.cli.settings_view import show_settings
+
+        out.write(show_settings(config, first, rules))
+        return 0
+    if args.show_files:
+        from prodready.cli.walk import discover
+
+        found = discover(paths or ["."], config, cwd=cwd, force_exclude=args.force_exclude)
+        for message in found.errors:
+            console.error(message)
+        for path in found.files:
+            out.write(_display(path, cwd) + "\n")
+        return 2 if found.errors else 0
+    exclusive = [flag for flag, on in (("--write-baseline", args.write_baseline), ("--add-noqa", args.add_noqa),
+                                       ("--fix", args.fix), ("--diff", args.diff)) if on]
+    if len(exclusive) > 1 and set(exclusive) != {"--fix", "--diff"}:
+        raise UsageError(f"{' and '.join(exclusive)} cannot be combined")
+    accepted = None
+    if config.baseline and not args.write_baseline:
+        from prodready.core.baseline import Baseline
+
+        accepted = Baseline.load(config.baseline)
 
     want_edits = fmt == "sarif" and mode == "check"
     if use_stdin:
@@ -325,6 +358,27 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     if inputs.cache is not None:
         _update_cache(inputs.cache, results, cwd, config)
 
+    if args.write_baseline:
+        from prodready.cli import baseline as cli_baseline
+
+        if errors:
+            console.error(f"{args.write_baseline}: not written: some paths could not be checked")
+            return 2
+        try:
+            count = cli_baseline.write(str(cwd / args.write_baseline), results, rules)
+        except OSError as exc:
+            raise UsageError(f"--write-baseline {args.write_baseline}: cannot write: {exc.strerror or exc}") from None
+        if not args.quiet:
+            err.write(f"Wrote {output._plural(count, 'finding')} to {args.write_baseline}; "
+                      f"`prodready check --baseline {args.write_baseline}` now reports only new ones.\n")
+        return 0
+    applied = None
+    if accepted is not None:
+        from prodready.cli import baseline as cli_baseline
+
+        applied = cli_baseline.apply(results, accepted, config, rules)
+    if args.add_noqa:
+        return _emit_add_noqa(results, errors, console, err, args.quiet)
     checked = [r for r in results if r.cannot is None and r.internal is None]
     stdin_text = inputs.stdin_text
     report = output.Report(
@@ -341,11 +395,35 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         out.flush()
         out = err  # the fixed source owns stdout; the report goes to stderr
     _emit_report(args, fmt, report, out)
+    if applied is not None and not args.quiet:
+        out.flush()
+        err.write(_baseline_note(applied, config.baseline or "", cwd))
     if errors:
         return 2
     if args.exit_non_zero_on_fix and report.fixed:
         return 1
     return 1 if report.items and not args.exit_zero else 0
+
+
+def _baseline_note(applied, path: str, cwd: Path) -> str:
+    shown = _display(Path(path), cwd)
+    note = f"Baseline {shown}: {output._plural(applied.accepted, 'finding')} accepted"
+    if applied.gone:
+        note += (f"; {output._plural(applied.gone, 'baselined finding')} gone (fixed or changed): "
+                 f"`prodready check --write-baseline {shown}` drops them")
+    return note + ".\n"
+
+
+def _emit_add_noqa(results: list[FileResult], errors: int, console: Console, err: TextIO, quiet: bool) -> int:
+    from prodready.cli.noqa import add_noqa
+
+    added = add_noqa(results)
+    for problem in added.problems:
+        console.warning(problem)
+    if not quiet:
+        err.write(f"Added {output._plural(added.comments, 'noqa comment')} suppressing "
+                  f"{output._plural(added.findings, 'finding')} in {output._plural(added.files, 'file')}.\n")
+    return 2 if errors else 0
 
 
 def _stdin_inputs(args, config: Config, cwd: Path, mode: str, want_edits: bool) -> _Inputs:

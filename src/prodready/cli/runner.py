@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from prodready.core import engine, selectors
+from prodready.core import baseline, engine, selectors
 from prodready.core.config import Config
 from prodready.core.crossmodule import ProjectResolver, find_root
 from prodready.core.engine import Analysis, analyze_source, decode_source
@@ -49,6 +49,10 @@ class Item:
     # The resolved edits of the fix batch mode would apply (only when asked for, e.g. SARIF):
     # {"title", "applicability", "edits": [[line, col, end_line, end_col, text], ...]}
     edit: Optional[dict] = None
+    # What baselines and GitLab fingerprints match on (core/baseline.py): the enclosing
+    # def/class and a hash of the normalised flagged line.
+    scope: str = ""
+    line_hash: str = ""
 
     def offer(self, unsafe: bool) -> Optional[tuple[str, str]]:
         """The fix `--fix` applies under these flags: safe, or with ``unsafe`` unsafe first."""
@@ -73,7 +77,7 @@ class Item:
         """Rebuild from the cache; raises TypeError/ValueError on anything malformed."""
         item = cls(**data)
         ints = (item.start, item.end, item.line, item.column, item.end_line, item.end_column)
-        strs = (item.code, item.name, item.severity, item.message)
+        strs = (item.code, item.name, item.severity, item.message, item.scope, item.line_hash)
         if not all(type(v) is int for v in ints) or not all(isinstance(v, str) for v in strs):
             raise ValueError("malformed cached finding")
         if not isinstance(item.tags, list) or not all(
@@ -151,6 +155,9 @@ def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: boo
                           p.start, p.end, line, col, end_line, end_col))
     for finding in analysis.findings:
         items.append(_item(finding, source, want_edits, unsafe, target_version))
+    if items:
+        for item, (_code, scope, digest) in zip(items, baseline.keys_for(source, [(i.code, i.start) for i in items])):
+            item.scope, item.line_hash = scope, digest
     return items
 
 
