@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or folders to check (default: .); `-` reads the source from stdin")
     out = check.add_argument_group("output")
     out.add_argument("--format", "--output-format", dest="format", choices=output.FORMATS, default=None,
-                     help="text (default), json, sarif (2.1.0) or github (workflow annotations)")
+                     help="text (default), concise (one line each, no summary), json, sarif (2.1.0), "
+                          "github (workflow annotations), gitlab (Code Quality) or junit (XML)")
     out.add_argument("-o", "--output", "--output-file", dest="output", metavar="FILE",
                      help="write the report to FILE instead of stdout")
     out.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not each finding")
@@ -524,6 +525,18 @@ def _emit_report(args, fmt: str, report: output.Report, out: TextIO) -> None:
             output.write_sarif(report, stream)
         elif fmt == "github":
             output.write_github(report, stream)
+        elif fmt == "gitlab":
+            from prodready.cli.formats.gitlab import write_gitlab
+
+            write_gitlab(report, stream)
+        elif fmt == "junit":
+            from prodready.cli.formats.junit import write_junit
+
+            write_junit(report, stream)
+        elif fmt == "concise":
+            from prodready.cli.formats.concise import write_concise
+
+            write_concise(report, stream)
         else:
             colour = args.color == "always" if args.output else output.use_colour(stream, args.color)
             output.write_text(report, stream, output.Style(colour), quiet=args.quiet)

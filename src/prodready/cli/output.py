@@ -13,7 +13,7 @@ from prodready.cli.runner import SYNTAX_ERROR, FileResult, Item, applicability_c
 from prodready.core.docs import rule_url
 from prodready.core.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 INFORMATION_URI = "https://github.com/prodready/prodready"
 JSON_SCHEMA_VERSION = 1
 
