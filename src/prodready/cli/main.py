@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 import prodready
+from prodready import urls
 from prodready.cli import output
 from prodready.cli.suggest import SuggestingParser
 from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
 from prodready.core.config import Config, ConfigError
 
-ISSUES_URL = "https://github.com/prodready/prodready/issues"
+ISSUES_URL = urls.issues()
 PARALLEL_THRESHOLD = 16  # analyse in worker processes above this many files to check
 
 EPILOG_MAIN = """\

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 
+from prodready import urls
+
 from prodready.core.rule import Rule, as_example
 
 # Where the generated docs/rules pages are published; PRODREADY_DOCS_URL overrides it
 # (for a fork or a self-hosted copy).
-DOCS_BASE_URL = "https://github.com/prodready/prodready/blob/main/docs/rules/"
+DOCS_BASE_URL = urls.rule_docs_base()
 
 
 def rule_slug(rule: type[Rule]) -> str:
