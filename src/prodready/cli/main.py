@@ -342,7 +342,7 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     if config.baseline and not args.write_baseline:
         from prodready.core.baseline import Baseline
 
-        accepted = Baseline.load(config.baseline)
+        accepted = Baseline.load(config.baseline, _display(Path(config.baseline), cwd))
 
     want_edits = fmt == "sarif" and mode == "check"
     if use_stdin:

@@ -129,23 +129,25 @@ class Baseline:
         self.entries = set(entries)
 
     @classmethod
-    def load(cls, path: str) -> "Baseline":
-        """Read a baseline file; a missing or malformed one is a `ConfigError` saying so."""
+    def load(cls, path: str, shown: Optional[str] = None) -> "Baseline":
+        """Read a baseline file; a missing or malformed one is a `ConfigError` saying so
+        (naming it as ``shown``, e.g. relative to the working directory)."""
+        name = shown or path
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"baseline {path}: no such file (write one with `prodready check --write-baseline {path}`)") from None
+            raise ConfigError(f"baseline {name}: no such file (write one with `prodready check --write-baseline {name}`)") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"baseline {path}: cannot read: {exc}") from None
+            raise ConfigError(f"baseline {name}: cannot read: {exc}") from None
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"baseline {path}: not valid JSON ({exc}); write it again with --write-baseline") from None
+            raise ConfigError(f"baseline {name}: not valid JSON ({exc}); write it again with --write-baseline") from None
         try:
             if data.get("version") != FORMAT_VERSION:
                 raise ValueError(f"format version {data.get('version')!r}, expected {FORMAT_VERSION}")
             entries = [Entry(str(e["path"]), str(e["code"]), str(e.get("scope", "")), str(e["line-hash"]),
                              int(e.get("occurrence", 0))) for e in data["findings"]]
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"baseline {path}: not a prodready baseline ({exc}); write it again with --write-baseline") from None
+            raise ConfigError(f"baseline {name}: not a prodready baseline ({exc}); write it again with --write-baseline") from None
         return cls(path, entries)
 
     def relative(self, path: str) -> str:
