@@ -220,10 +220,10 @@ def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
         config = replace(config, select=tuple(select), ignore=tuple(ignore), extend_select=tuple(extend))
     else:
         config = replace(config, ignore=config.ignore + tuple(ignore), extend_select=config.extend_select + tuple(extend))
-    for given, key in ((select, "select"), (ignore, "ignore"), (extend, "extend-select")):
-        for selector in given or ():
-            if not selectors.is_known(selector, all_rules()):
-                raise ConfigError(selectors.describe(selector, f"--{key}", all_rules()))
+    given = Config(select=tuple(select) if select is not None else None, ignore=tuple(ignore),
+                   extend_select=tuple(extend),
+                   selector_sources=(("extend-select", "--extend-select"), ("ignore", "--ignore"), ("select", "--select")))
+    selectors.check(given, all_rules())
     if getattr(args, "baseline", None):
         config = replace(config, baseline=str((cwd / args.baseline).resolve()))
     exclude, extend_exclude = _split(args.exclude), _split(args.extend_exclude)

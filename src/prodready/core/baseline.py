@@ -187,3 +187,12 @@ def load_cached(path: str) -> Baseline:
     baseline = Baseline.load(path)
     _CACHE[path] = (stamp, baseline)
     return baseline
+
+
+def not_accepted(findings: Sequence, source: SourceFile, path: str, baseline: Baseline) -> list:
+    """The findings of one file (engine `Finding`s) that ``baseline`` does not accept."""
+    if not findings:
+        return list(findings)
+    keys = keys_for(source, [(f.code, f.start) for f in findings])
+    entries = entries_for(baseline.relative(path), keys)
+    return [f for f, entry in zip(findings, entries) if entry not in baseline]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 
-from prodready.core.docs import render_markdown
+from prodready.core.docs import hover_markdown
 from prodready.server import convert
 from prodready.server.documents import Document, uri_to_path
 from prodready.server.settings import CONFIG_FILES
@@ -132,7 +132,7 @@ def register(server: "ProdreadServer") -> None:
             if rule is None or rule.code in seen:
                 continue
             seen.add(rule.code)
-            parts.append(f"**{finding.code}** {finding.message}\n\n" + render_markdown(rule))
+            parts.append(hover_markdown(rule, finding.message))
         if not parts:
             return None
         first = hits[0]
