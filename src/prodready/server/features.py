@@ -144,6 +144,7 @@ def register(server: "ProdreadServer") -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: ProdreadServer, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
+        ls.forget_warnings()  # a new configuration: a problem still in it is shown again, once
         if isinstance(settings, dict) and isinstance(settings.get("prodready"), dict):
             ls.apply_settings(settings["prodready"], "didChangeConfiguration prodready")
         await ls.fetch_settings()
@@ -153,6 +154,7 @@ def register(server: "ProdreadServer") -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: ProdreadServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(os.path.basename(uri_to_path(change.uri)) in CONFIG_FILES for change in params.changes):
+            ls.forget_warnings()
             ls.forget_configs()
             ls.reconfigure()
 
