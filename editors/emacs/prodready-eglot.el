@@ -24,6 +24,7 @@
 
 ;;; Code:
 
+(require 'cl-lib)
 (require 'eglot)
 (require 'project)
 
@@ -96,11 +97,52 @@ The server also asks for section \"prodready\" of `eglot-workspace-configuration
               (seq-remove (lambda (entry) (eq (cdr entry) #'prodready-eglot-contact))
                           eglot-server-programs))))
 
+;;; Code actions.  Eglot's own `eglot-code-action-quickfix' does nothing in Eglot 1.9 (it
+;;; asks for the actions but not to run them), and `eglot-code-actions' signals "No code
+;;; actions here" when there are none -- an error that would abort a save when called from
+;;; `before-save-hook'.  These two commands work from Eglot 1.9 on.
+
+(defun prodready--code-actions (beg end kind)
+  "The code actions of KIND between BEG and END, as a list (never signals)."
+  (when (and (fboundp 'eglot-current-server) (eglot-current-server))
+    (condition-case nil
+        (eglot-code-actions beg end kind nil)
+      (error nil))))
+
+(defun prodready--execute (action kind)
+  "Run one code ACTION (of KIND) with whichever entry point this Eglot has."
+  (let ((server (eglot-current-server)))
+    (if (fboundp 'eglot-execute)
+        (eglot-execute server action)
+      ;; Eglot 1.9-1.14: with one action of a given kind it runs it without asking.
+      (eglot--read-execute-code-action (list action) server kind))))
+
 ;;;###autoload
-(defun prodready-fix-all ()
-  "Apply all safe prodready fixes to the buffer (code action source.fixAll.prodready)."
+(defun prodready-quickfix ()
+  "Choose and apply a quick fix for the prodready finding at point."
   (interactive)
-  (eglot-code-actions (point-min) (point-max) "source.fixAll.prodready" t))
+  (let* ((bounds (if (use-region-p) (list (region-beginning) (region-end)) (list (point) (point))))
+         (actions (cl-remove-if-not
+                   (lambda (a) (equal (plist-get a :kind) "quickfix"))
+                   (prodready--code-actions (car bounds) (cadr bounds) "quickfix"))))
+    (if (null actions)
+        (message "prodready: no quick fix here")
+      (let* ((titles (mapcar (lambda (a) (plist-get a :title)) actions))
+             (preferred (or (cl-find-if (lambda (a) (plist-get a :isPreferred)) actions) (car actions)))
+             (title (completing-read (format "Quick fix (default %s): " (plist-get preferred :title))
+                                     titles nil t nil nil (plist-get preferred :title))))
+        (prodready--execute (cl-find title actions :key (lambda (a) (plist-get a :title)) :test #'equal)
+                            "quickfix")))))
+
+;;;###autoload
+(defun prodready-fix-all (&optional interactive)
+  "Apply all safe prodready fixes to the buffer (code action source.fixAll.prodready).
+Silent when there is nothing to fix, so it can run from `before-save-hook'; INTERACTIVE
+\(set by \[prodready-fix-all]) says so in the echo area instead."
+  (interactive (list t))
+  (let ((action (car (prodready--code-actions (point-min) (point-max) "source.fixAll.prodready"))))
+    (cond (action (prodready--execute action "source.fixAll.prodready"))
+          (interactive (message "prodready: nothing to fix")))))
 
 (provide 'prodready-eglot)
 ;;; prodready-eglot.el ends here

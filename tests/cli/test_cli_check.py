@@ -69,20 +69,22 @@ def test_cli_select_overrides_config_ignore(project, cli):
     assert cli("check", "--ignore", "PR2").code == 0  # --ignore adds to the configuration's
 
 
-def test_unknown_selector_is_a_warning(project, cli):
+def test_unknown_selector_is_an_error_naming_the_closest_rule(project, cli):
     write(project, {"a.py": UTCNOW})
     run = cli("check", "--ignore", "PR1O1,E501")
-    assert run.code == 1
-    assert "warning: unknown rule selector 'E501'" in run.err
-    assert "'PR1O1'" in run.err
+    assert run.code == 2
+    assert "error: --ignore: unknown rule selector 'PR1O1'; did you mean PR101 (naive-utcnow)?" in run.err
+    assert "'E501'" in run.err
+    assert run.out == ""  # nothing was checked, so nothing claims "All checks passed!"
 
 
-def test_unknown_selector_in_config_is_a_warning(project, cli):
+def test_unknown_selector_in_config_names_the_file_and_key(project, cli):
     (project / "pyproject.toml").write_text('[tool.prodready]\nselect = ["naive-utcnwo"]\n')
     write(project, {"a.py": UTCNOW})
     run = cli("check")
-    assert run.code == 0
-    assert "unknown rule selector 'naive-utcnwo'" in run.err
+    assert run.code == 2
+    assert "pyproject.toml [tool.prodready] select: unknown rule selector 'naive-utcnwo'" in run.err
+    assert "did you mean PR101 (naive-utcnow)?" in run.err
 
 
 def test_missing_path_is_reported_and_others_checked(project, cli):

@@ -118,7 +118,7 @@ def test_fix_stale_file_not_overwritten(project, cli, monkeypatch):
         return real(path, data, original)
 
     monkeypatch.setattr(runner, "write_atomic", racing)
-    run = cli("check", "--fix", "--no-cache", "--extend-select", "PR99")
+    run = cli("check", "--fix", "--no-cache")
     assert run.code == 2
     assert "not fixed: the file changed" in run.err
     assert (project / "a.py").read_text().endswith("# edited meanwhile\n")

@@ -1,4 +1,4 @@
-"""--format json / sarif / github: well-formed and complete."""
+"""--format json / sarif / github / gitlab / junit / concise: well-formed and complete."""
 
 from __future__ import annotations
 
@@ -117,3 +117,70 @@ def test_github_annotations(project, cli, fake_rules):
 def test_github_escaping():
     assert escape_data("a%b\r\nc") == "a%25b%0D%0Ac"
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+# -- gitlab / junit / concise -----------------------------------------------------------------
+TWO_SAME = "from datetime import datetime\n\n\ndef f():\n    a = datetime.utcnow()\n    a = datetime.utcnow()\n    return a\n"
+
+
+def test_gitlab_code_quality_fields_and_fingerprints(project, cli):
+    write(project, {"a.py": TWO_SAME, "pkg/b.py": UTCNOW, "bad.py": "def f(:\n"})
+    run = cli("check", "--format", "gitlab", "--output", "gl-code-quality.json")
+    assert run.code == 1 and run.out == ""
+    issues = json.loads((project / "gl-code-quality.json").read_text())
+    assert len(issues) == 4
+    for issue in issues:
+        assert issue["type"] == "issue"
+        assert issue["description"] and issue["check_name"]
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert isinstance(issue["location"]["path"], str) and issue["location"]["lines"]["begin"] >= 1
+    prints = [i["fingerprint"] for i in issues]
+    assert len(set(prints)) == 4  # identical lines in one function still differ
+    by_path = {(i["location"]["path"], i["location"]["lines"]["begin"]): i for i in issues}
+    assert by_path[("bad.py", 1)]["severity"] == "blocker"
+    assert by_path[("pkg/b.py", 2)]["check_name"] == "PR101 naive-utcnow"
+    assert by_path[("pkg/b.py", 2)]["severity"] == "major"
+    # Stable across runs and across lines added above the findings.
+    write(project, {"a.py": "import os\n\n" + TWO_SAME})
+    again = json.loads(cli("check", "--format", "gitlab", "--no-cache").out)
+    assert sorted(i["fingerprint"] for i in again) == sorted(prints)
+
+
+def test_gitlab_clean_run_is_an_empty_array(project, cli):
+    write(project, {"a.py": "x = 1\n"})
+    run = cli("check", "--format", "gitlab")
+    assert run.code == 0 and json.loads(run.out) == []
+
+
+def test_junit_is_xml_with_one_failure_per_finding(project, cli):
+    import xml.etree.ElementTree as ET
+
+    write(project, {"a.py": TWO_SAME, "b.py": UTCNOW, "c.py": "x = 1\n"})
+    run = cli("check", "--format", "junit", "-o", "junit.xml")
+    assert run.code == 1
+    root = ET.fromstring((project / "junit.xml").read_bytes())
+    assert root.tag == "testsuites" and root.get("failures") == "3"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert set(suites) == {"a.py", "b.py"}
+    cases = suites["a.py"].findall("testcase")
+    assert len(cases) == 2 and len({c.get("name") for c in cases}) == 2
+    failure = cases[0].find("failure")
+    assert failure.get("type") == "PR101" and "a.py:5:9: PR101" in failure.text
+
+
+def test_junit_clean_run_is_one_passing_case(project, cli):
+    import xml.etree.ElementTree as ET
+
+    write(project, {"a.py": "x = 1\n"})
+    root = ET.fromstring(cli("check", "--format", "junit").out)
+    cases = root.findall("testsuite/testcase")
+    assert len(cases) == 1 and cases[0].find("failure") is None
+
+
+def test_concise_is_one_line_per_finding_and_nothing_else(project, cli):
+    write(project, {"a.py": TWO_SAME})
+    run = cli("check", "--format", "concise", "--color", "always")
+    assert run.out.splitlines() == [
+        "a.py:5:9: PR101 `datetime.utcnow()` returns a naive datetime and is deprecated since Python 3.12; use `datetime.now(timezone.utc)`",
+        "a.py:6:9: PR101 `datetime.utcnow()` returns a naive datetime and is deprecated since Python 3.12; use `datetime.now(timezone.utc)`",
+    ]

@@ -25,7 +25,10 @@ def test_helix_languages_toml():
     assert server["command"] == "prodready" and server["args"] == ["server"]
     assert isinstance(server["config"]["prodready"], dict)
     python = next(language for language in config["language"] if language["name"] == "python")
-    assert "prodready" in python["language-servers"]
+    # Beside the user's Python servers (Helix's defaults), not instead of them: a
+    # language-servers list replaces Helix's own.
+    assert python["language-servers"][-1] == "prodready"
+    assert {"ruff", "jedi", "pylsp"} <= set(python["language-servers"])
 
 
 def test_vscode_settings_match_the_manifest():

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from editor_helpers import REPO_ROOT, SAMPLE, UNICODE_LINE
+from editor_helpers import REPO_ROOT, SAMPLE, UNICODE_LINE, UNICODE_PREFIX
 
 pytestmark = pytest.mark.editor
 
@@ -84,3 +84,31 @@ def test_eglot_receives_diagnostics(emacs: str, project: Path, server_cmd: list[
     # The severity override in initializationOptions: PR201 as a hint -> an Eglot note.
     secret = [d for d in diagnostics if "[PR201]" in d["text"]]
     assert [(d["line"], d["type"]) for d in secret] == [(2, "eglot-note")], context
+
+
+def test_quickfix_command_and_silent_fix_on_save(emacs: str, project: Path, server_cmd: list[str], tmp_path: Path):
+    """The README's commands in Eglot 1.9: `prodready-quickfix` applies the preferred fix;
+    `prodready-fix-all` on `before-save-hook` fixes on save and, with nothing left to fix,
+    neither complains nor stops the save."""
+    out_file = tmp_path / "fix.json"
+    params = {"repo_root": str(REPO_ROOT), "file": str(project / "app.py"), "out": str(out_file),
+              "server_cmd": server_cmd, "timeout_s": 60}
+    params_file = tmp_path / "fix-params.json"
+    params_file.write_text(json.dumps(params), encoding="utf-8")
+    env = {**os.environ, "PRODREADY_EMACS_PARAMS": str(params_file), "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [emacs, "-q", "--batch", "-l", str(REPO_ROOT / "tests" / "editors" / "emacs_fix_driver.el")],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert out_file.exists(), f"emacs wrote no result (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    out = json.loads(out_file.read_text(encoding="utf-8"))
+    context = f"\nresult: {json.dumps(out, indent=1, ensure_ascii=False)}\nstderr:\n{proc.stderr[-3000:]}"
+    assert "error" not in out, out["error"] + context
+    assert "Ignore PR101 for this line" in out["offered"], context
+    assert "utcnow" not in out["after_quickfix"] and out["after_quickfix"].startswith("started = datetime.now("), context
+    saved = out["saved_text"].splitlines()
+    assert "utcnow" not in saved[UNICODE_LINE] and saved[UNICODE_LINE].startswith(UNICODE_PREFIX), context
+    assert out["second_save_text"].endswith("y = 1\n"), context  # the clean save happened
+    assert not out["modified_after_save"], context  # nil: saved
+    assert "code actions" not in out["messages_after_clean_save"], context
+    assert "nothing to fix" not in out["messages_after_clean_save"], context

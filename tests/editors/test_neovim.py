@@ -118,3 +118,34 @@ def test_neovim_diagnostics_quick_fix_and_fix_all(project: Path, server_cmd: lis
     assert "started = datetime.now(timezone.utc).replace(tzinfo=None)" in out["after_fix_all"], out["after_fix_all"]
     assert not [d for d in out["after_fix_all_diagnostics"] if d["code"] == "PR101"]
     assert [d for d in out["after_fix_all_diagnostics"] if d["code"] == "PR201"]
+
+
+def test_checkhealth_shows_which_command_runs(project: Path, tmp_path: Path):
+    """`:checkhealth prodready` names the command the configuration picks for the project
+    (its virtualenv's prodready first) and the version that command reports."""
+    venv_bin = project / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    fake = venv_bin / "prodready"
+    fake.write_text('#!/bin/sh\nif [ "$1" = "--version" ]; then echo "prodready 9.9.9-test"; fi\n', encoding="utf-8")
+    fake.chmod(0o755)
+    report = tmp_path / "health.txt"
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"),
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    script = (
+        f"vim.opt.runtimepath:append({json.dumps(str(REPO_ROOT / 'editors' / 'neovim'))})\n"
+        f"vim.cmd.edit({json.dumps(str(project / 'app.py'))})\n"
+        "vim.cmd('checkhealth prodready')\n"
+        f"vim.fn.writefile(vim.api.nvim_buf_get_lines(0, 0, -1, false), {json.dumps(str(report))})\n"
+        "vim.cmd('qa!')\n"
+    )
+    script_file = tmp_path / "health.lua"
+    script_file.write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [nvim_binary(), "--headless", "--clean", "-n", "-i", "NONE", "-u", "NONE", "-c", f"luafile {script_file}"],
+        cwd=project, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )
+    assert report.exists(), f"nvim wrote no report (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    text = report.read_text(encoding="utf-8")
+    assert f"command: {fake} server" in text, text
+    assert "prodready 9.9.9-test" in text, text
+    assert "ERROR" not in text, text

@@ -212,3 +212,35 @@ def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path, pytho
     log = client.stderr.decode("utf-8", errors="replace")
     # It ran the bundled copy, not the one installed for the tests.
     assert f"from {unpacked / 'bundled' / 'libs' / 'prodready'}" in log, log
+
+
+def test_server_start_up_line_is_logged_at_info(vsix: Path, unpacked: Path, tmp_path: Path):
+    """vscode-languageclient logs every stderr line as an error; the extension's stderr
+    handler (src/stderr.ts) gives the launcher's start-up line `info`, Python logging lines
+    their own level, and keeps anything else (a traceback) an error."""
+    esbuild = EXTENSION / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        pytest.skip("esbuild is not installed in editors/vscode (the package was given by PRODREADY_VSIX)")
+    compiled = tmp_path / "stderr.js"
+    subprocess.run([str(esbuild), str(EXTENSION / "src" / "stderr.ts"), "--format=cjs", "--platform=node",
+                    f"--outfile={compiled}"], check=True, capture_output=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    started = subprocess.run([sys.executable, "-s", str(unpacked / "bundled" / "tool" / "server.py"),
+                              "--log-level", "INFO"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=120, env={**env, "PRODREADY_IMPORT_STRATEGY": "useBundled"})
+    start_up = [line for line in started.stderr.splitlines() if "running prodready" in line]
+    assert start_up, started.stderr
+    lines = [
+        start_up[0],
+        "2026-12-02 18:13:43,123 INFO pygls.server: Starting IO server",
+        "2026-12-02 18:13:43,123 WARNING prodready.server: invalid configuration",
+        "Traceback (most recent call last):",
+        "[prodready extension] cannot import prodready with /usr/bin/python3: No module named prodready",
+    ]
+    script = (f"const {{ stderrLevel }} = require({json.dumps(str(compiled))});"
+              f"console.log(JSON.stringify({json.dumps(lines)}.map(stderrLevel)));")
+    levels = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True,
+                                       timeout=60).stdout)
+    assert levels == ["info", "info", "warn", "error", "error"]
+    bundle = (unpacked / "dist" / "extension.js").read_text(encoding="utf-8")
+    assert "stdioOptions" in bundle  # the handler is what the packaged extension uses

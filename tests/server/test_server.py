@@ -110,7 +110,7 @@ async def test_ignore_line_action(session_factory):
     assert "PR101" not in codes(diags)
 
 
-async def test_hover_shows_rule_docs(session_factory):
+async def test_hover_shows_message_short_why_and_link(session_factory):
     s = session_factory()
     await s.initialize()
     uri = s.open("app/hover.py", PR101_TEXT)
@@ -119,7 +119,13 @@ async def test_hover_shows_rule_docs(session_factory):
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(2, 8))), 20)
     assert hover is not None
     assert hover.contents.kind == types.MarkupKind.Markdown
-    assert "naive-utcnow" in hover.contents.value and "## Why is this bad?" in hover.contents.value
+    value = hover.contents.value
+    assert value.startswith("**PR101** `datetime.utcnow()` returns a naive datetime")
+    assert "holds UTC wall-clock time" in value  # the why, in short
+    assert "[naive-utcnow (PR101)](" in value and "docs/rules/PR101-naive-utcnow.md)" in value
+    # Not the whole page: no headings, examples or code blocks in a tooltip.
+    assert "##" not in value and "```" not in value and "Examples the rule is tested with" not in value
+    assert len(value) < 800
     nothing = await asyncio.wait_for(s.client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 2))), 20)
     assert nothing is None

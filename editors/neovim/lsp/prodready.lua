@@ -48,6 +48,9 @@ end
 
 ---@type vim.lsp.Config
 return {
+  -- Not an LSP setting: how `:checkhealth prodready` (lua/prodready/health.lua) shows which
+  -- command this configuration runs for a project.
+  prodready_server_cmd = server_cmd,
   cmd = function(dispatchers, config)
     local root = config and config.root_dir or nil
     return vim.lsp.rpc.start(server_cmd(root), dispatchers, {

@@ -4,6 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import * as readline from 'readline';
 import * as vscode from 'vscode';
 import {
     DidChangeConfigurationNotification,
@@ -15,6 +16,7 @@ import {
     State,
 } from 'vscode-languageclient/node';
 import { onDidChangeInterpreter, selectedInterpreter } from './python';
+import { stderrLevel } from './stderr';
 import { LAUNCH_SETTINGS, SECTION, isEnabled, launchSettings, serverSettings } from './settings';
 
 const CLIENT_ID = 'prodready';
@@ -101,6 +103,10 @@ async function serverCommand(): Promise<ServerCommand> {
     };
 }
 
+function eachLine(input: NodeJS.ReadableStream, handle: (line: string) => void): void {
+    readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', handle);
+}
+
 function clientOptions(): LanguageClientOptions {
     return {
         documentSelector: [
@@ -109,6 +115,12 @@ function clientOptions(): LanguageClientOptions {
         ],
         outputChannel: log,
         traceOutputChannel: log,
+        // Each stderr line at its own level (src/stderr.ts), not all of them as errors.
+        stdioOptions: {
+            // Used only for transports other than stdio (as the client's default does).
+            stdout: (input, channel) => eachLine(input, (line) => channel.info(line)),
+            stderr: (input, channel) => eachLine(input, (line) => channel[stderrLevel(line)](line)),
+        },
         revealOutputChannelOn: RevealOutputChannelOn.Never,
         initializationOptions: () => serverSettings(),
         middleware: {

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 import prodready
+from prodready import urls
 from prodready.cli import output
+from prodready.cli.suggest import SuggestingParser
 from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
 from prodready.core.config import Config, ConfigError
 from prodready.core.config_checks import check_glob
 
-ISSUES_URL = "https://github.com/prodready/prodready/issues"
+ISSUES_URL = urls.issues()
 PARALLEL_THRESHOLD = 16  # analyse in worker processes above this many files to check
 
 EPILOG_MAIN = """\
@@ -76,7 +78,7 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SuggestingParser(
         prog="prodready",
         description="Find the mistakes reviewers find when a Python web or ML service goes to production.",
         epilog=EPILOG_MAIN,
@@ -94,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or folders to check (default: .); `-` reads the source from stdin")
     out = check.add_argument_group("output")
     out.add_argument("--format", "--output-format", dest="format", choices=output.FORMATS, default=None,
-                     help="text (default), json, sarif (2.1.0) or github (workflow annotations)")
+                     help="text (default), concise (one line each, no summary), json, sarif (2.1.0), "
+                          "github (workflow annotations), gitlab (Code Quality) or junit (XML)")
     out.add_argument("-o", "--output", "--output-file", dest="output", metavar="FILE",
                      help="write the report to FILE instead of stdout")
     out.add_argument("--statistics", action="store_true", help="print how many findings each rule has, not each finding")
@@ -117,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "outside them (by default those are reported and left alone)")
     fixes.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="exit 1 when --fix changed a file, even if no problems are left")
+    adopt = check.add_argument_group("adopting on an existing codebase")
+    adopt.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not recorded in FILE (also `baseline = \"FILE\"` in [tool.prodready])")
+    adopt.add_argument("--write-baseline", metavar="FILE",
+                       help="record today's findings in FILE (sorted JSON to commit) and exit 0")
+    adopt.add_argument("--add-noqa", action="store_true",
+                       help="add `# noqa: PRxxx` comments that suppress every finding reported, and print how many")
     rules = check.add_argument_group("rule selection (codes like PR101, prefixes like PR1 or PR, names like naive-utcnow, or ALL)")
     rules.add_argument("--select", action="append", metavar="RULES",
                        help="check only these rules (comma-separated, repeatable); replaces the configuration's select and ignore")
@@ -141,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--config", metavar="FILE",
                           help="use this pyproject.toml / prodready.toml instead of the one found from the first path")
     settings.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    settings.add_argument("--show-settings", action="store_true",
+                          help="print the resolved configuration for the first PATH (a file or folder) and exit")
+    settings.add_argument("--show-files", action="store_true", help="print the files that would be checked and exit")
     settings.add_argument("--target-version", metavar="VERSION", help="the lowest Python version the code supports, e.g. py311")
     settings.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found (errors still exit 2)")
     settings.add_argument("--no-cache", action="store_true", help="do not read or write the cache (.prodready_cache/)")
@@ -194,6 +207,9 @@ class Console:
 
 # -- check ---------------------------------------------------------------------------------------
 def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
+    from prodready.checks import all_rules
+    from prodready.core import selectors
+
     if args.isolated:
         config = Config()
     elif args.config:
@@ -204,11 +220,19 @@ def _config_for(args, cwd: Path, first: Optional[Path]) -> Config:
     else:
         config = Config.discover(first or cwd)
     select, ignore, extend = _split(args.select), _split(args.ignore) or [], _split(args.extend_select) or []
+    # Check the file's selectors first, so a typo is reported with the file it is in.
+    selectors.check(config, all_rules())
     if select is not None:
         # Like Ruff: a --select on the command line starts a new selection on top of the file's.
         config = replace(config, select=tuple(select), ignore=tuple(ignore), extend_select=tuple(extend))
     else:
         config = replace(config, ignore=config.ignore + tuple(ignore), extend_select=config.extend_select + tuple(extend))
+    given = Config(select=tuple(select) if select is not None else None, ignore=tuple(ignore),
+                   extend_select=tuple(extend),
+                   selector_sources=(("extend-select", "--extend-select"), ("ignore", "--ignore"), ("select", "--select")))
+    selectors.check(given, all_rules())
+    if getattr(args, "baseline", None):
+        config = replace(config, baseline=str((cwd / args.baseline).resolve()))
     exclude, extend_exclude = _split(args.exclude), _split(args.extend_exclude)
     for flag, patterns in (("--exclude", exclude), ("--extend-exclude", extend_exclude)):
         for pattern in patterns or ():
@@ -308,8 +332,29 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         first = cwd / paths[0]
     config = _config_for(args, cwd, first)
     rules = all_rules()
-    for selector in config.unknown_selectors(rules):
-        console.warning(f"unknown rule selector {selector!r}: it matches no rule (see `prodready rules`)")
+    if args.show_settings:
+        from prodready.cli.settings_view import show_settings
+
+        out.write(show_settings(config, first, rules))
+        return 0
+    if args.show_files:
+        from prodready.cli.walk import discover
+
+        found = discover(paths or ["."], config, cwd=cwd, force_exclude=args.force_exclude)
+        for message in found.errors:
+            console.error(message)
+        for path in found.files:
+            out.write(_display(path, cwd) + "\n")
+        return 2 if found.errors else 0
+    exclusive = [flag for flag, on in (("--write-baseline", args.write_baseline), ("--add-noqa", args.add_noqa),
+                                       ("--fix", args.fix), ("--diff", args.diff)) if on]
+    if len(exclusive) > 1 and set(exclusive) != {"--fix", "--diff"}:
+        raise UsageError(f"{' and '.join(exclusive)} cannot be combined")
+    accepted = None
+    if config.baseline and not args.write_baseline:
+        from prodready.core.baseline import Baseline
+
+        accepted = Baseline.load(config.baseline, _display(Path(config.baseline), cwd))
 
     want_edits = fmt == "sarif" and mode == "check"
     if use_stdin:
@@ -330,6 +375,27 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console)
         errors += project_errors
 
+    if args.write_baseline:
+        from prodready.cli import baseline as cli_baseline
+
+        if errors:
+            console.error(f"{args.write_baseline}: not written: some paths could not be checked")
+            return 2
+        try:
+            count = cli_baseline.write(str(cwd / args.write_baseline), results, rules)
+        except OSError as exc:
+            raise UsageError(f"--write-baseline {args.write_baseline}: cannot write: {exc.strerror or exc}") from None
+        if not args.quiet:
+            err.write(f"Wrote {output._plural(count, 'finding')} to {args.write_baseline}; "
+                      f"`prodready check --baseline {args.write_baseline}` now reports only new ones.\n")
+        return 0
+    applied = None
+    if accepted is not None:
+        from prodready.cli import baseline as cli_baseline
+
+        applied = cli_baseline.apply(results, accepted, config, rules)
+    if args.add_noqa:
+        return _emit_add_noqa(results, errors, console, err, args.quiet)
     checked = [r for r in results if r.cannot is None and r.internal is None]
     stdin_text = inputs.stdin_text
     report = output.Report(
@@ -346,6 +412,9 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         out.flush()
         out = err  # the fixed source owns stdout; the report goes to stderr
     _emit_report(args, fmt, report, out)
+    if applied is not None and not args.quiet:
+        out.flush()
+        err.write(_baseline_note(applied, config.baseline or "", cwd))
     if errors:
         return 2
     if args.exit_non_zero_on_fix and report.fixed:
@@ -375,6 +444,27 @@ def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, wan
     merged = merge(results, extra)
     merged.sort(key=lambda r: r.display)
     return merged, errors
+
+
+def _baseline_note(applied, path: str, cwd: Path) -> str:
+    shown = _display(Path(path), cwd)
+    note = f"Baseline {shown}: {output._plural(applied.accepted, 'finding')} accepted"
+    if applied.gone:
+        note += (f"; {output._plural(applied.gone, 'baselined finding')} gone (fixed or changed): "
+                 f"`prodready check --write-baseline {shown}` drops them")
+    return note + ".\n"
+
+
+def _emit_add_noqa(results: list[FileResult], errors: int, console: Console, err: TextIO, quiet: bool) -> int:
+    from prodready.cli.noqa import add_noqa
+
+    added = add_noqa(results)
+    for problem in added.problems:
+        console.warning(problem)
+    if not quiet:
+        err.write(f"Added {output._plural(added.comments, 'noqa comment')} suppressing "
+                  f"{output._plural(added.findings, 'finding')} in {output._plural(added.files, 'file')}.\n")
+    return 2 if errors else 0
 
 
 def _stdin_inputs(args, config: Config, cwd: Path, mode: str, want_edits: bool) -> _Inputs:
@@ -478,6 +568,18 @@ def _emit_report(args, fmt: str, report: output.Report, out: TextIO) -> None:
             output.write_sarif(report, stream)
         elif fmt == "github":
             output.write_github(report, stream)
+        elif fmt == "gitlab":
+            from prodready.cli.formats.gitlab import write_gitlab
+
+            write_gitlab(report, stream)
+        elif fmt == "junit":
+            from prodready.cli.formats.junit import write_junit
+
+            write_junit(report, stream)
+        elif fmt == "concise":
+            from prodready.cli.formats.concise import write_concise
+
+            write_concise(report, stream)
         else:
             colour = args.color == "always" if args.output else output.use_colour(stream, args.color)
             output.write_text(report, stream, output.Style(colour), quiet=args.quiet)

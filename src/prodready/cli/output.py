@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, TextIO
 
 import prodready
+from prodready import urls
 from prodready.cli.runner import SYNTAX_ERROR, FileResult, Item, applicability_counts
 from prodready.core.docs import rule_url
 from prodready.core.newlines import split_lines
 from prodready.core.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github")
-INFORMATION_URI = "https://github.com/prodready/prodready"
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
+INFORMATION_URI = urls.repository()
 JSON_SCHEMA_VERSION = 1
 
 

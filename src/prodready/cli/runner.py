@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from prodready.core import engine
+from prodready.core import baseline, engine, selectors
 from prodready.core.config import Config
 from prodready.core.crossmodule import ProjectResolver, find_root
 from prodready.core.engine import Analysis, analyze_source, decode_source
@@ -51,6 +51,10 @@ class Item:
     # The resolved edits of the fix batch mode would apply (only when asked for, e.g. SARIF):
     # {"title", "applicability", "edits": [[line, col, end_line, end_col, text], ...]}
     edit: Optional[dict] = None
+    # What baselines and GitLab fingerprints match on (core/baseline.py): the enclosing
+    # def/class and a hash of the normalised flagged line.
+    scope: str = ""
+    line_hash: str = ""
 
     def offer(self, unsafe: bool) -> Optional[tuple[str, str]]:
         """The fix `--fix` applies under these flags: safe, or with ``unsafe`` unsafe first."""
@@ -75,7 +79,7 @@ class Item:
         """Rebuild from the cache; raises TypeError/ValueError on anything malformed."""
         item = cls(**data)
         ints = (item.start, item.end, item.line, item.column, item.end_line, item.end_column)
-        strs = (item.code, item.name, item.severity, item.message)
+        strs = (item.code, item.name, item.severity, item.message, item.scope, item.line_hash)
         if not all(type(v) is int for v in ints) or not all(isinstance(v, str) for v in strs):
             raise ValueError("malformed cached finding")
         if not isinstance(item.tags, list) or not all(
@@ -147,18 +151,24 @@ def sha256(data: bytes) -> str:
 
 
 def _items(analysis: Analysis, source: SourceFile, want_edits: bool, unsafe: bool, target_version,
-           analyze: Optional[Callable[[str], list[Finding]]] = None) -> list[Item]:
+           analyze: Optional[Callable[[str], list[Finding]]] = None,
+           config: Optional[Config] = None, path: Optional[str] = None) -> list[Item]:
     items: list[Item] = []
-    if analysis.problem is not None:
+    if analysis.problem is not None and (config is None or selectors.syntax_error_enabled(config, path)):
         p = analysis.problem
         line, col = source.display_position(p.start)
         end_line, end_col = source.display_position(p.end)
-        items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, "error", p.message, p.start, p.end, line, col, end_line, end_col))
+        level = config.severity_for(selectors.SyntaxErrorRule, None) if config is not None else None
+        items.append(Item(SYNTAX_ERROR, SYNTAX_ERROR, level.label if level else "error", p.message,
+                          p.start, p.end, line, col, end_line, end_col))
     for finding in analysis.findings:
         item = _item(finding, source, want_edits and not analysis.notices, unsafe, target_version, analyze)
         if analysis.notices:
             item.fixes = []  # a fixed file is verified by parsing it, which this Python cannot
         items.append(item)
+    if items:
+        for item, (_code, scope, digest) in zip(items, baseline.keys_for(source, [(i.code, i.start) for i in items])):
+            item.scope, item.line_hash = scope, digest
     return items
 
 
@@ -350,7 +360,8 @@ def _process(task: Task, result: FileResult) -> None:
                         analysis, source = _analyze(new_text, task, file)
     if task.stdin and task.mode == "fix" and result.output_text is None:
         result.output_text = text
-    result.items = _items(analysis, source, task.want_edits, task.unsafe, target, _memo(lambda t: _analyze(t, task, file)[0].findings))
+    result.items = _items(analysis, source, task.want_edits, task.unsafe, target,
+                          _memo(lambda t: _analyze(t, task, file)[0].findings), task.config, task.analysis_path)
     result.rule_errors = [f"{e.code} ({e.name}) failed: {e.message}" for e in analysis.errors]
     if analysis.notices:
         lines = ", ".join(str(source.display_position(n.start)[0]) for n in analysis.notices)

@@ -6,6 +6,7 @@ the key and what was expected, and callers (CLI, server) turn that into a clear 
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 import sys
@@ -38,6 +39,7 @@ RULE_OPTIONS: dict[str, tuple[type, Any]] = {
 }
 
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+SELECTOR_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "severity")
 
 
 class ConfigError(ValueError):
@@ -67,6 +69,11 @@ class Config:
     preview: bool = False  # turn preview rules on (see Rule.preview)
     root: Optional[str] = None  # folder of the pyproject.toml it came from
     source: Optional[str] = None  # that file, for messages
+    # Findings accepted as they are (see core/baseline.py): a path, absolute once loaded.
+    baseline: Optional[str] = None
+    # Where each selector-bearing setting was set ("pyproject.toml [tool.prodready] select",
+    # "--select"), so an unknown selector is reported with its origin (core/selectors.py).
+    selector_sources: tuple[tuple[str, str], ...] = ()
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -78,8 +85,11 @@ class Config:
         check_depth(data, where)
         changes: dict[str, Any] = {}
         options = dict(config.options)
+        sources = dict(config.selector_sources)
         for raw_key, value in data.items():
             key = re.sub(r"(?<!^)(?=[A-Z])", "-", str(raw_key)).lower().replace("_", "-")
+            if key in SELECTOR_KEYS:
+                sources[key] = f"{where} {raw_key}"
             if key in LIST_KEYS:
                 values = _string_list(value, f"{where} {raw_key}")
                 if key in ("exclude", "extend-exclude"):
@@ -109,6 +119,12 @@ class Config:
                 if not isinstance(value, bool):
                     raise ConfigError(f"{where} {raw_key}: expected true or false, got {shown(value)}")
                 changes[key.replace("-", "_")] = value
+            elif key == "baseline":
+                if not isinstance(value, str) or not value.strip():
+                    raise ConfigError(f"{where} baseline: expected the path of a baseline file, got {value!r}")
+                changes["baseline"] = value
+            elif key == "extend":
+                continue  # read by `load`, which merges the extended file first
             elif key in RULE_OPTIONS:
                 kind, _default = RULE_OPTIONS[key]
                 if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
@@ -119,14 +135,26 @@ class Config:
             elif key in {"debounce", "enable", "path", "interpreter", "import-strategy", "args"}:
                 continue  # editor/server settings, handled by the server
             else:
-                known = ", ".join(sorted((*LIST_KEYS, "per-file-ignores", "severity", "target-version", "respect-gitignore", "preview", *RULE_OPTIONS)))
-                raise ConfigError(f"{where}: unknown setting {raw_key!r} (known settings: {known})")
+                known = sorted((*LIST_KEYS, "per-file-ignores", "severity", "target-version", "respect-gitignore", "preview",
+                                "baseline", "extend", *RULE_OPTIONS))
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ConfigError(f"{where}: unknown setting {raw_key!r}{hint} (known settings: {', '.join(known)})")
         changes["options"] = tuple(sorted(options.items()))
+        changes["selector_sources"] = tuple(sorted(sources.items()))
         return replace(config, **changes)
 
     @classmethod
-    def load(cls, path: Path) -> "Config":
-        """Read ``[tool.prodready]`` from a pyproject.toml (or a prodready.toml / .prodready.toml)."""
+    def load(cls, path: Path, _seen: tuple[str, ...] = ()) -> "Config":
+        """Read ``[tool.prodready]`` from a pyproject.toml (or a prodready.toml / .prodready.toml).
+
+        ``extend = "../pyproject.toml"`` reads that file first (relative to this one) and
+        overrides what this file sets, like Ruff's ``extend``.
+        """
+        resolved = str(Path(path).resolve())
+        if resolved in _seen:
+            chain = " -> ".join((*_seen, resolved))
+            raise ConfigError(f"{path}: extend: the configuration extends itself ({chain})")
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -142,7 +170,18 @@ class Config:
         else:
             section = tool.get("prodready", data)
             where = str(path)
-        config = cls.from_mapping(section, where=where)
+        base = None
+        if isinstance(section, Mapping) and "extend" in section:
+            target = section["extend"]
+            if not isinstance(target, str) or not target.strip():
+                raise ConfigError(f"{where} extend: expected the path of another configuration file, got {target!r}")
+            parent_path = (Path(path).parent / Path(target).expanduser()).resolve()
+            if not parent_path.is_file():
+                raise ConfigError(f"{where} extend: {target}: no such file")
+            base = cls.load(parent_path, (*_seen, resolved))
+        config = cls.from_mapping(section, base=base, where=where)
+        if config.baseline and (base is None or config.baseline != base.baseline):
+            config = replace(config, baseline=str((Path(path).parent / Path(config.baseline).expanduser()).resolve()))
         scripts = data.get("project", {}).get("scripts", {}) if isinstance(data.get("project"), dict) else {}
         entry_modules = tuple(
             str(target).split(":", 1)[0].replace(".", "/") + ".py" for target in scripts.values()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 
+from prodready import urls
+
 from prodready.core.rule import Rule, as_example
 
 # Where the generated docs/rules pages are published; PRODREADY_DOCS_URL overrides it
 # (for a fork or a self-hosted copy).
-DOCS_BASE_URL = "https://github.com/prodready/prodready/blob/main/docs/rules/"
+DOCS_BASE_URL = urls.rule_docs_base()
 
 
 def rule_slug(rule: type[Rule]) -> str:
@@ -111,3 +113,31 @@ def _render_project_examples(rule: type[Rule], lines: list[str]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def short_why(rule: type[Rule], limit: int = 320) -> str:
+    """The first sentences of the rule's "Why is this bad?" section (or its summary)."""
+    text = rule.doc_markdown()
+    marker = "## Why is this bad?"
+    if marker not in text:
+        return rule.summary.rstrip(".") + "."
+    body = text.split(marker, 1)[1].split("\n## ", 1)[0].strip()
+    paragraph = " ".join(body.split("\n\n", 1)[0].split())
+    if len(paragraph) <= limit:
+        return paragraph
+    sentences, out = paragraph.replace(". ", ".\0").split("\0"), ""
+    for sentence in sentences:
+        if out and len(out) + len(sentence) + 1 > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out if len(out) <= limit else out[: limit - 1].rstrip() + "…"
+
+
+def hover_markdown(rule: type[Rule], message: str) -> str:
+    """What an editor shows on hover: the finding, a short why and the link to the full page.
+
+    Not the whole page: its examples and fix-safety notes are for reading once, in a browser
+    or with `prodready rule`, not in a tooltip over every finding.
+    """
+    return (f"**{rule.code}** {message}\n\n{short_why(rule)}\n\n"
+            f"[{rule.name} ({rule.code})]({rule_url(rule)})")

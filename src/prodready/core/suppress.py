@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from prodready.core import logical_lines
 from prodready.core.source import SourceFile
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[,\s]+[\w\-]+)*))?", re.IGNORECASE)
@@ -35,6 +36,9 @@ def line_suppressions(line: str) -> Optional[set[str]]:
 
 def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int) -> bool:
     lines = {source.line_of(start), source.line_of(max(start, end - 1))}
+    if "noqa" in source.text or "prodready:" in source.text:
+        # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py).
+        lines.add(logical_lines.for_source(source).end(source.line_of(start)))
     for line in lines:
         codes = line_suppressions(source.line_text(line))
         if codes is None:
@@ -45,16 +49,48 @@ def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int
 
 
 def ignore_comment_edit(source: SourceFile, code: str, offset: int) -> tuple[int, int, str]:
-    """The edit (start, end, text) that adds/extends ``# noqa: CODE`` on the line at offset."""
-    line = source.line_of(offset)
+    """The edit (start, end, text) that adds/extends ``# noqa: CODE`` for the finding at
+    offset, at the end of the line where its statement ends (never inside a string or after
+    a backslash continuation), in the form Ruff accepts when told ``lint.external = ["PR"]``."""
+    return noqa_edit(source, source.line_of(offset), [code]) or (offset, offset, "")
+
+
+def noqa_edit(source: SourceFile, finding_line: int, codes: list[str]) -> Optional[tuple[int, int, str]]:
+    """The edit (start, end, text) adding ``codes`` to the ``# noqa`` that covers
+    ``finding_line`` (0-based), or None when they are all suppressed there already."""
+    lines = logical_lines.for_source(source)
+    line = lines.end(finding_line)
     text = source.line_text(line)
     line_start = source.line_starts[line]
-    match = _NOQA.search(text)
-    if match and match.group("codes"):
-        codes_end = line_start + match.end("codes")
-        return codes_end, codes_end, f", {code}"
-    if match:  # bare noqa already suppresses everything
-        return line_start + len(text), line_start + len(text), ""
+    comment = lines.comment(line)
+    if lines.ok:  # look for an existing noqa in the comment only, never in a string
+        match = _NOQA.search(comment[1]) if comment else None
+        base = line_start + comment[0] if comment else line_start
+    else:
+        match = _NOQA.search(text)
+        base = line_start
+    if match and not match.group("codes"):
+        return None  # a bare noqa already suppresses everything
+    if match:
+        present = {c.lower() for c in re.split(r"[,\s]+", match.group("codes")) if c}
+        missing = [c for c in dict.fromkeys(codes) if c.lower() not in present]
+        if not missing:
+            return None
+        codes_end = base + match.start("codes") + _codes_length(match.group("codes"))
+        return codes_end, codes_end, "".join(f", {c}" for c in missing)
     stripped = text.rstrip()
     end = line_start + len(stripped)
-    return end, line_start + len(text), f"  # noqa: {code}"
+    return end, line_start + len(text), f"  # noqa: {', '.join(dict.fromkeys(codes))}"
+
+
+_CODE_LIKE = re.compile(r"[A-Za-z]+[0-9]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+", re.IGNORECASE)
+
+
+def _codes_length(codes: str) -> int:
+    """How much of a noqa's code list is codes: `E501 because x` -> len("E501")."""
+    end = 0
+    for match in re.finditer(r"[^,\s]+", codes):
+        if not _CODE_LIKE.fullmatch(match.group()):
+            break
+        end = match.end()
+    return end or len(codes)

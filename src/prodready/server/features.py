@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 
-from prodready.core.docs import render_markdown
+from prodready.core.docs import hover_markdown
 from prodready.server import convert
 from prodready.server.documents import Document, uri_to_path
 from prodready.server.project_index import WATCH_GLOBS
@@ -138,7 +138,7 @@ def register(server: "ProdreadServer") -> None:
             if rule is None or rule.code in seen:
                 continue
             seen.add(rule.code)
-            parts.append(f"**{finding.code}** {finding.message}\n\n" + render_markdown(rule))
+            parts.append(hover_markdown(rule, finding.message))
         if not parts:
             return None
         first = hits[0]
@@ -150,6 +150,7 @@ def register(server: "ProdreadServer") -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: ProdreadServer, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
+        ls.forget_warnings()  # a new configuration: a problem still in it is shown again, once
         if isinstance(settings, dict) and isinstance(settings.get("prodready"), dict):
             ls.apply_settings(settings["prodready"], "didChangeConfiguration prodready")
         await ls.fetch_settings()
@@ -159,6 +160,7 @@ def register(server: "ProdreadServer") -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: ProdreadServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(os.path.basename(uri_to_path(change.uri)) in CONFIG_FILES for change in params.changes):
+            ls.forget_warnings()
             ls.forget_configs()
             ls.reconfigure()
         ls.project_files_changed(params.changes)

@@ -34,7 +34,7 @@ from prodready.core.incremental import (
     compose_changes,
 )
 from prodready.core.source import SourceFile
-from prodready.server import convert
+from prodready.server import acceptance, convert
 from prodready.server.documents import Document, uri_to_path
 
 logger = logging.getLogger("prodready.server")
@@ -126,6 +126,7 @@ class SchedulingMixin:
             full = analyze_source(SourceFile(text, doc.path), config, self.rules)
             analysis = DocumentAnalysis(full.source or SourceFile(text, doc.path), full.findings, full.errors,
                                         [full.problem] if full.problem else [])
+        analysis = acceptance.shown(analysis, config, doc.path, lambda m: self.call_soon(self.warn_user, m))
         if not self.enabled:
             return analysis, []
         return analysis, self.diagnostics_for(doc.uri, version, analysis)

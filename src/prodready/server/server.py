@@ -84,15 +84,21 @@ class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, ProjectIndex
         logger.error("%s: %s", getattr(source, "__name__", source), error)
 
     def warn_user(self, message: str) -> None:
-        """Show a warning once per distinct message (and log it)."""
-        self.log(message, types.MessageType.Warning)
+        """Show a warning once per distinct message (and log it once: a bad setting is
+        met on every analysis of every document, and would otherwise flood the log)."""
         if message in self._reported:
+            logger.debug("%s (again)", message)
             return
         self._reported.add(message)
+        self.log(message, types.MessageType.Warning)
         try:
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
         except Exception:  # noqa: BLE001
             pass
+
+    def forget_warnings(self) -> None:
+        """The configuration changed: warnings about it may be shown (once) again."""
+        self._reported.clear()
 
     def call_soon(self, fn, *args) -> None:
         if self.loop is not None and not self.loop.is_closed():

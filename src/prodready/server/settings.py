@@ -12,16 +12,25 @@ reported with ``window/showMessage`` and the last good configuration stays in us
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any, Optional
 
 from lsprotocol import types
 
+from prodready.core import selectors
 from prodready.core.config import Config, ConfigError
 from prodready.core.crossmodule import ProjectResolver, find_root
 
 CONFIG_FILES = ("pyproject.toml", "prodready.toml", ".prodready.toml")
+SETTINGS_WHERE = "editor settings (prodready)"
+logger = logging.getLogger(__name__)
+
+
+def invalid_message(exc: ConfigError) -> str:
+    """The one text shown for a configuration error, whichever route reported it."""
+    return f"prodready: invalid configuration, using the last good one: {exc}"
 # Editor settings that are not [tool.prodready] keys (the server or the extension uses them).
 EDITOR_KEYS = {"enable", "debounce", "trace", "path", "interpreter", "importStrategy", "import-strategy",
                "args", "logLevel", "log-level", "showNotifications"}
@@ -42,13 +51,17 @@ class SettingsMixin:
         debounce = settings.get("debounce", None)
         if debounce is not None:
             if isinstance(debounce, bool) or not isinstance(debounce, (int, float)) or debounce < 0:
-                self.warn_user(f"prodready: {where} debounce: expected 0 or more milliseconds, got {debounce!r}")
+                self.warn_user(f"prodready: {SETTINGS_WHERE} debounce: expected 0 or more milliseconds, got {debounce!r}")
                 return False
         core = self._core_settings(settings)
         try:
-            Config.from_mapping(core, where=f"{where}")  # validate now, to report it at once
+            # Validate now, to report it at once. The same settings arrive by several routes
+            # (initializationOptions, didChangeConfiguration, workspace/configuration): one
+            # name for all of them keeps it to one message (warn_user shows each text once).
+            selectors.check(Config.from_mapping(core, where=SETTINGS_WHERE), self.rules)
         except ConfigError as exc:
-            self.warn_user(f"prodready: invalid configuration: {exc}")
+            self.warn_user(invalid_message(exc))
+            logger.info("settings from %s rejected: %s", where, exc)
             return False
         self.settings = settings
         if debounce is not None:
@@ -88,8 +101,9 @@ class SettingsMixin:
         else:
             try:
                 base = Config.discover(Path(folder)) if os.path.isdir(folder) else Config()
+                selectors.check(base, self.rules)
             except ConfigError as exc:
-                self.call_soon(self.warn_user, f"prodready: invalid configuration, using the last good one: {exc}")
+                self.call_soon(self.warn_user, invalid_message(exc))
                 base = None
             except Exception as exc:  # noqa: BLE001
                 self.call_soon(self.warn_user, f"prodready: cannot read the configuration: {type(exc).__name__}: {exc}")
@@ -99,9 +113,10 @@ class SettingsMixin:
         if base is None:
             return self._last_good.get(folder, Config())
         try:
-            config = Config.from_mapping(self._core_settings(settings), base=base, where="editor settings (prodready)")
+            config = Config.from_mapping(self._core_settings(settings), base=base, where=SETTINGS_WHERE)
+            selectors.check(config, self.rules)
         except ConfigError as exc:
-            self.call_soon(self.warn_user, f"prodready: invalid configuration, using the last good one: {exc}")
+            self.call_soon(self.warn_user, invalid_message(exc))
             return self._last_good.get(folder, base)
         self._last_good[folder] = config
         return config
