@@ -8,16 +8,14 @@ import pytest
 
 from prodready.api import check_text, fix_source
 from prodready.checks import all_rules
-from prodready.checks.config_rules import (
+from prodready.checks.config import (
     HardcodedAbsolutePath,
     HardcodedConfig,
     HardcodedLocalhostUrl,
     HardcodedServerBind,
     SqliteProductionDb,
-    absolute_path_kind,
-    is_local_url,
-    is_sqlite_uri,
 )
+from prodready.checks.config._shared import absolute_path_kind, is_local_url, is_sqlite_uri
 from prodready.core.environment import contains_env_lookup, env_lookup
 from prodready.core.findings import Severity
 from prodready.core.incremental import DocumentAnalyzer

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from prodready.api import check_text, fix_source
-from prodready.checks._secrets import (
+from prodready.core.secret_names import (
     NONE, WEAK, Confidence, has_secret_prefix, is_probable_secret, is_secret_name, secret_confidence,
     secret_name_strength,
 )

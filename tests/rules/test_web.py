@@ -4,7 +4,7 @@ severities, messages, positions, fixes that keep other imports, and block-by-blo
 from __future__ import annotations
 
 from prodready.api import check_text, fix_source
-from prodready.checks.http import RequestNoTimeout
+from prodready.checks.network import RequestNoTimeout
 from prodready.checks.web import (
     CorsAllowAll,
     CsrfExempt,
@@ -165,10 +165,10 @@ class Upload(View):
 
 
 def test_rules_do_not_prevent_member_splitting():
-    from prodready.checks import http, web
+    from prodready.checks import network, web
     from prodready.core.rule import Rule
 
-    for module in (web, http):
+    for module in (web, network):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
                 assert "ClassDef" not in value.handlers(), value.code

@@ -9,7 +9,8 @@ from lsprotocol import types
 from prodready.core.incremental import compose_changes
 from prodready.quickfixes.apply import apply_edits
 from prodready.server import convert
-from prodready.server.server import Document, _kind_wanted
+from prodready.server.code_actions import _kind_wanted
+from prodready.server.documents import Document
 
 
 def change(start, end, text):

@@ -1,14 +1,16 @@
-"""Outgoing HTTP rules (PR405): requests without a timeout block a worker forever."""
+"""PR405 `request-no-timeout`: An outgoing HTTP request has no timeout.
+
+The rule's metadata, docs, examples, visitor and fix builders live together here."""
 
 from __future__ import annotations
 
 import ast
 from typing import Optional
 
+from prodready.core.astutil import has_star_kwargs, is_none, keyword
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 
-from prodready.checks._helpers import has_star_kwargs, is_none, keyword
 
 _METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _REQUESTS_MODULES = ("requests.", "requests.api.")

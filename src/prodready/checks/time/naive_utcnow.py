@@ -1,15 +1,16 @@
-"""Time rules (PR1xx): naive datetimes that break in production."""
+"""PR101 `naive-utcnow`: datetime.utcnow()/utcfromtimestamp() return naive datetimes and are deprecated since Python 3.12.
+
+The rule's metadata, docs, examples, visitor and fix builders live together here."""
 
 from __future__ import annotations
 
 import ast
-from typing import Optional
 
+from prodready.core.astutil import is_true, keyword_value
 from prodready.core.findings import Edit, FixContext, Severity
 from prodready.core.rule import Example, Rule, fix
 from prodready.quickfixes.imports import ensure_from_import, merge_insertions
 
-from prodready.checks._helpers import is_true, keyword_value
 
 _UTC_METHODS = {"datetime.datetime.utcnow": "utcnow", "datetime.datetime.utcfromtimestamp": "utcfromtimestamp"}
 _COLUMN_CALLS = ("Column", "mapped_column")

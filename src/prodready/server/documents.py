@@ -1,0 +1,108 @@
+"""Open documents and text synchronisation.
+
+Documents are kept here (text + version), updated from incremental ``didChange`` events in
+the negotiated position encoding; the change ranges are kept too, because they tell the
+incremental analyzer which blocks are dirty. pygls's own copy of each document is not kept
+(see `TextSyncProtocol`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from typing import Optional
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from prodready.core.findings import Finding
+from prodready.core.incremental import DocumentAnalysis, DocumentAnalyzer
+from prodready.core.source import SourceFile
+
+
+def uri_to_path(uri: str) -> str:
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        path = unquote(parsed.path)
+        if os.name == "nt" and path.startswith("/") and len(path) > 2 and path[2] == ":":
+            path = path[1:]
+        return path
+    return unquote(parsed.path) or uri
+
+
+class Document:
+    """One open document. Fields marked (loop) are only touched on the event loop."""
+
+    def __init__(self, uri: str, version: Optional[int], text: str) -> None:
+        self.uri = uri
+        self.path = uri_to_path(uri)
+        self.lock = threading.Lock()
+        # guarded by lock: the loop writes, the analysis thread snapshots
+        self.version = version
+        self.text = text
+        self.changes: Optional[list[tuple[int, int, int]]] = []  # since the analyzer's text; None: unknown
+        # (loop)
+        self._source: Optional[SourceFile] = None
+        self.timer: Optional[asyncio.TimerHandle] = None
+        self.analysis: Optional[DocumentAnalysis] = None
+        self.analysis_version: Optional[int] = None
+        self.analysis_generation = -1
+        self.diagnostics: list[types.Diagnostic] = []
+        self.result_id: Optional[str] = None
+        self.findings: list[Finding] = []
+        self.waiters: list[asyncio.Future] = []
+        self.logged: set[tuple] = set()
+        # (analysis thread)
+        self.analyzer: Optional[DocumentAnalyzer] = None
+        self.done: tuple = ()
+
+    @property
+    def source(self) -> SourceFile:
+        if self._source is None or self._source.text is not self.text:
+            self._source = SourceFile(self.text, self.path)
+        return self._source
+
+    def apply_changes(self, version: Optional[int], changes: list, encoding: str) -> None:
+        text = self.text
+        hints: Optional[list[tuple[int, int, int]]] = []
+        source = self.source
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                if source is None or source.text is not text:
+                    source = SourceFile(text, self.path)
+                start = source.offset(change.range.start.line, change.range.start.character, encoding)
+                end = max(start, source.offset(change.range.end.line, change.range.end.character, encoding))
+                text = text[:start] + change.text + text[end:]
+                source = None
+                if hints is not None:
+                    hints.append((start, end, len(change.text)))
+            else:
+                text = change.text
+                source = None
+                hints = None
+        with self.lock:
+            self.version = version
+            self.text = text
+            if self.changes is not None and hints is not None:
+                self.changes.extend(hints)
+            else:
+                self.changes = None
+        self._source = source if source is not None and source.text is text else None
+
+
+class TextSyncProtocol(LanguageServerProtocol):
+    """pygls's protocol, except that pygls's own copy of a document is not kept up to date.
+
+    The server keeps each document's text itself (`Document`, changes applied through
+    `SourceFile` in the negotiated encoding): pygls's copy would cost another O(file) line
+    split and rewrite per keystroke, and it splits lines on form feeds and other characters
+    LSP does not count as line breaks.
+    """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield user_handler, (params,), None

@@ -1,0 +1,100 @@
+"""The edits behind code actions: one fix, "ignore for this line", and fix-all.
+
+They work on a `Snapshot` (one analysed version's text, findings and configuration), so an
+edit is never computed against text the findings do not describe. Fixes parse the file, so
+they run on the server's fix thread (`FixEditsMixin.off_loop`), never on the event loop.
+
+`FixEditsMixin` is one part of `ProdreadServer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import NamedTuple, Optional
+
+from lsprotocol import types
+
+from prodready.core.config import Config
+from prodready.core.engine import analyze_source
+from prodready.core.findings import Edit, Finding
+from prodready.core.source import SourceFile
+from prodready.core.suppress import ignore_comment_edit
+from prodready.quickfixes.apply import fix_text, resolve_fix
+from prodready.server import convert
+from prodready.server.documents import Document
+
+logger = logging.getLogger("prodready.server")
+
+
+class FixEditsMixin:
+    """Building workspace edits for the code-action handlers."""
+
+    def snapshot(self, doc: Document) -> "Snapshot":
+        """What code actions work on: one analysed version's text, findings and configuration."""
+        config = doc.analyzer.config if doc.analyzer is not None else Config()
+        return Snapshot(doc.uri, doc.path, doc.version, doc.text, doc.source, list(doc.findings), config)
+
+    async def off_loop(self, fn, *args):
+        """Run slow work (fixes parse the file) on the analysis thread, not the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self.fix_executor, fn, *args)
+
+    def fix_edit(self, snap: "Snapshot", finding: Finding, index: int) -> Optional[types.WorkspaceEdit]:
+        if index >= len(finding.fixes):
+            return None
+        try:
+            fix = resolve_fix(finding.fixes[index], snap.text, snap.config.target_version)
+        except Exception:  # noqa: BLE001 - a broken fix is not offered
+            logger.exception("fix of %s failed", finding.code)
+            return None
+        if fix is None:
+            return None
+        edits = convert.text_edits(snap.source, fix.edits, self.encoding)
+        return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
+
+    def ignore_edit(self, snap: "Snapshot", finding: Finding) -> Optional[types.WorkspaceEdit]:
+        start, end, replacement = ignore_comment_edit(snap.source, finding.code, finding.start)
+        if start == end and not replacement:
+            return None
+        edits = convert.text_edits(snap.source, [Edit(start, end, replacement)], self.encoding)
+        return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
+
+    def fix_all_edit(self, snap: "Snapshot") -> Optional[types.WorkspaceEdit]:
+        text = snap.text
+
+        def analyze(current: str) -> list[Finding]:
+            if current is text:
+                return snap.findings
+            return analyze_source(SourceFile(current, snap.path), snap.config, self.rules).findings
+
+        try:
+            run = fix_text(text, analyze, unsafe=False, target_version=snap.config.target_version)
+        except Exception:  # noqa: BLE001
+            logger.exception("fix-all failed")
+            return None
+        if run.text == text:
+            return None
+        edits = convert.text_edits(snap.source, convert.minimal_edits(text, run.text), self.encoding)
+        return convert.workspace_edit(snap.uri, snap.version, edits, self.document_changes)
+
+    def fix_edits(self, snap: "Snapshot", wanted: list[tuple[Finding, int]]) -> list[Optional[types.WorkspaceEdit]]:
+        return [self.fix_edit(snap, finding, index) for finding, index in wanted]
+
+    @staticmethod
+    def find(snap: "Snapshot", data: dict) -> Optional[Finding]:
+        code, start, end = data.get("code"), data.get("start"), data.get("end")
+        for finding in snap.findings:
+            if finding.code == code and finding.start == start and finding.end == end:
+                return finding
+        return None
+
+
+class Snapshot(NamedTuple):
+    uri: str
+    path: str
+    version: Optional[int]
+    text: str
+    source: SourceFile
+    findings: list
+    config: Config
+
