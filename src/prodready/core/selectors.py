@@ -50,12 +50,43 @@ def suggestions(selector: str, rules: Sequence, n: int = 3) -> list[str]:
     looks_like_code = key[:2].upper() == "PR" or any(ch.isdigit() for ch in key)
     probe = key.upper() if looks_like_code else key.lower()
     pool = [k for k in by_key if (k.startswith("PR") and k[2:].isdigit()) == looks_like_code] or list(by_key)
-    close = difflib.get_close_matches(probe, pool, n=n, cutoff=0.7 if looks_like_code else 0.6)
+    if looks_like_code:
+        close = _closest_codes(probe, pool, n)
+    else:
+        close = difflib.get_close_matches(probe, pool, n=n, cutoff=0.6)
     seen: list[str] = []
     for match in close:
         if by_key[match] not in seen:
             seen.append(by_key[match])
     return seen
+
+
+# Characters a code is mistyped with: a letter for the digit it looks like.
+_LOOK_ALIKES = str.maketrans({"O": "0", "Q": "0", "I": "1", "L": "1", "S": "5", "B": "8"})
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _closest_codes(probe: str, codes: Sequence[str], n: int) -> list[str]:
+    """Codes one or two edits away, nearest first; a look-alike letter (``PR1O1``) counts as the
+    digit it stands for, so its code is the one answer."""
+    fixed = probe[:2] + probe[2:].translate(_LOOK_ALIKES)
+    if fixed in codes:
+        return [fixed]
+    ranked = sorted((_edit_distance(fixed, code), code) for code in codes)
+    best = [(d, code) for d, code in ranked if d <= 2]
+    if not best:
+        return []
+    nearest = best[0][0]
+    return [code for d, code in best if d == nearest][:n]
 
 
 def _configured(config: Config) -> Iterator[tuple[str, str]]:
