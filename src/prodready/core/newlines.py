@@ -56,9 +56,14 @@ def strip_line_end(line: str) -> str:
 
 
 def dominant_newline(text: str) -> str:
-    """The file's line end for new lines: its first one (``\\n`` for a one-line file)."""
-    match = _LINE_END.search(text)
-    return match.group() if match else "\n"
+    """The file's line end for new lines: its most common one (the first on a tie; ``\\n`` for
+    a one-line file), so a stray ``\\r`` in an LF file does not make new lines CR."""
+    counts: dict[str, int] = {}
+    for match in _LINE_END.finditer(text):
+        counts[match.group()] = counts.get(match.group(), 0) + 1
+    if not counts:
+        return "\n"
+    return max(counts, key=lambda end: counts[end])  # dicts keep first-seen order on ties
 
 
 class LineEndings:
