@@ -7,7 +7,7 @@ Usage:
 
 Steps, all reproducible from the pinned corpus (bench/corpus.py APPLICATIONS) and the seed:
 1. Materialise the half's applications from their git mirrors (see bench/corpus.py).
-2. Run `prodready check --format json --no-cache --select ALL --isolated --exit-zero .` in each
+2. Run `prodready check --format json --no-cache --select ALL --preview --isolated --exit-zero .` in each
    application's folder (so paths are relative to the project root and tests/, settings
    modules, migrations and management commands are recognised), every rule selected,
    including any that are off by default. Findings go to <out>/<half>/findings.json.
@@ -50,7 +50,7 @@ CONTEXT = 6
 def run_checker(folder: Path) -> tuple[list[dict], str]:
     """All findings of every rule on one application, and any error text the checker gave."""
     cmd = [sys.executable, "-m", "prodready", "check", "--format", "json", "--no-cache",
-           "--select", "ALL", "--isolated", "--exit-zero", "-q", "."]
+           "--select", "ALL", "--preview", "--isolated", "--exit-zero", "-q", "."]
     result = subprocess.run(cmd, cwd=folder, capture_output=True, text=True)
     problem = result.stderr.strip() if result.returncode != 0 else ""
     try:

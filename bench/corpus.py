@@ -137,12 +137,32 @@ def mirror_of(repo: str, mirrors: Path) -> Path:
     return mirrors / repo.replace("/", "+") / "repo"
 
 
+# Bump when the set of materialised files changes, so old folders are rewritten.
+LAYOUT = "project-files-1"
+
+
+def wanted(path: str) -> bool:
+    """The files the checker reads: Python, and the project files its PR6xx rules read
+    (requirements, pyproject, space.yaml/README, Dockerfile, Procfile, .gitignore, .env,
+    package.json and JS/TS sources), as the project model itself classifies them."""
+    if path.endswith(".py"):
+        return True
+    try:
+        from prodready.core.project.kinds import SKIP_FOLDERS, file_kind
+    except ImportError:  # not installed: this checkout's own copy (it only classifies paths)
+        sys.path.append(str(Path(__file__).resolve().parent.parent / "src"))
+        from prodready.core.project.kinds import SKIP_FOLDERS, file_kind
+    if any(part in SKIP_FOLDERS for part in path.split("/")[:-1]):
+        return False
+    return file_kind(path) is not None
+
+
 def materialise(entry: tuple[str, str, str, str], mirrors: Path, dest: Path) -> tuple[Path, int]:
-    """Write the pinned commit's .py files to dest/<name>; returns (folder, blobs missing)."""
+    """Write the pinned commit's checked files to dest/<name>; returns (folder, blobs missing)."""
     name, repo, commit, _framework = entry
     target = dest / name
     stamp = target / ".prodready-corpus-commit"
-    if stamp.is_file() and stamp.read_text().strip() == commit:
+    if stamp.is_file() and stamp.read_text().split() == [commit, LAYOUT]:
         return target, 0
     git_dir = mirror_of(repo, mirrors)
     listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", commit],
@@ -153,8 +173,9 @@ def materialise(entry: tuple[str, str, str, str], mirrors: Path, dest: Path) -> 
             continue
         meta, _, path = record.partition(b"\t")
         mode, kind, sha = meta.split()
-        if kind == b"blob" and mode != b"120000" and path.endswith(b".py"):
-            blobs.append((sha.decode(), path.decode("utf-8", "surrogateescape")))
+        text_path = path.decode("utf-8", "surrogateescape")
+        if kind == b"blob" and mode != b"120000" and wanted(text_path):
+            blobs.append((sha.decode(), text_path))
     batch = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
                            input=b"".join(sha.encode() + b"\n" for sha, _ in blobs),
                            capture_output=True, check=True).stdout
@@ -174,7 +195,7 @@ def materialise(entry: tuple[str, str, str, str], mirrors: Path, dest: Path) -> 
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(commit + "\n")
+    stamp.write_text(f"{commit} {LAYOUT}\n")
     return target, missing
 
 
