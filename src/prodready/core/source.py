@@ -109,6 +109,14 @@ class SourceFile:
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset) - 1
 
+    @cached_property
+    def may_have_suppressions(self) -> bool:
+        """Whether any ``# noqa`` or ``# prodready:`` comment can be in the file: asked once per
+        finding, so it is worked out once per file (a scan of the text per finding made
+        checking a file with many findings quadratic)."""
+        lowered = self.text.lower()
+        return "noqa" in lowered or "prodready:" in lowered or "nosec" in lowered
+
     # -- ast positions -----------------------------------------------------------------------
     def offset_from_ast(self, lineno: int, col_bytes: int) -> int:
         """Character offset of an `ast` position (1-based line, UTF-8 byte column)."""

@@ -35,10 +35,11 @@ def line_suppressions(line: str) -> Optional[set[str]]:
 
 
 def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int) -> bool:
+    if not source.may_have_suppressions:
+        return False
     lines = {source.line_of(start), source.line_of(max(start, end - 1))}
-    if "noqa" in source.text or "prodready:" in source.text:
-        # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py).
-        lines.add(logical_lines.for_source(source).end(source.line_of(start)))
+    # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py).
+    lines.add(logical_lines.for_source(source).end(source.line_of(start)))
     for line in lines:
         codes = line_suppressions(source.line_text(line))
         if codes is None:
