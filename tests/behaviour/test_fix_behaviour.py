@@ -44,6 +44,7 @@ class Case:
     files: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
     skip: str = ""
+    note: str = ""
 
 
 def _run(root: Path, files: dict, source: str, driver: str, env: dict) -> str:
@@ -74,9 +75,11 @@ CASES = [
     Case("PR201", 'SECRET_KEY = "django-insecure-8f2k$w0x"\n', "print(mod.SECRET_KEY)", unsafe=True,
          env={"SECRET_KEY": "from-env"},
          intended=_expect_line_change("django-insecure-8f2k$w0x", "from-env")),
-    Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)",
-         skip="known wrong label: the safe PR203 fix turns debug off by default (behaviour change); "
-              "to be relabelled unsafe"),
+    Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)", unsafe=True,
+         intended=_expect_line_change("True", "False")),
+    Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)", unsafe=True,
+         env={"DEBUG": "True"}, intended=_expect_line_change("", ""),
+         note="a deployment that sets the variable keeps its value"),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
