@@ -80,11 +80,23 @@ CASES = [
     Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)", unsafe=True,
          env={"DEBUG": "True"}, intended=_expect_line_change("", ""),
          note="a deployment that sets the variable keeps its value"),
+    # Safe env-backed fixes: unset variables keep every value; each distinct value has its own
+    # variable, so setting one changes only that one (the driver sets them after the fix).
+    Case("PR205", 'URLS = ["http://localhost:8000", "http://localhost:9000"]\n', "print(mod.URLS)"),
+    Case("PR205", 'A = "http://localhost:8000"\nB = "http://localhost:9000"\n', "print(mod.A, mod.B)"),
+    Case("PR205", 'URLS = ["http://localhost:8000", "http://localhost:9000"]\n', "print(mod.URLS)", unsafe=True,
+         env={"URLS_URL_1": "http://api"}, intended=_expect_line_change("http://localhost:8000", "http://api")),
+    Case("PR207", 'DIRS = ["C:\\\\data\\\\a", "C:\\\\data\\\\b"]\n', "print(mod.DIRS)"),
+    Case("PR207", 'DIRS = ["C:\\\\data\\\\a", "C:\\\\data\\\\b"]\n', "print(mod.DIRS)", unsafe=True,
+         env={"DIRS_PATH_2": "/srv/b"}, intended=_expect_line_change("C:\\\\data\\\\b", "/srv/b")),
+    Case("PR207", 'MP4_HLS_COMMAND_PATH = "C:\\\\bin\\\\mp4hls.exe"\n', "print(mod.MP4_HLS_COMMAND_PATH)", unsafe=True,
+         env={"MP4_HLS_COMMAND_PATH": "/usr/bin/mp4hls"},
+         intended=_expect_line_change("C:\\bin\\mp4hls.exe", "/usr/bin/mp4hls")),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 PENDING = {
-    "PR202", "PR204", "PR205", "PR206", "PR207", "PR208", "PR209", "PR301", "PR303", "PR304",
+    "PR202", "PR204", "PR206", "PR208", "PR209", "PR301", "PR303", "PR304",
     "PR305", "PR401", "PR402", "PR404", "PR501", "PR502", "PR503", "PR507",
 }
 
