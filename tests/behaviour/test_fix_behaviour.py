@@ -80,6 +80,14 @@ CASES = [
     Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)", unsafe=True,
          env={"DEBUG": "True"}, intended=_expect_line_change("", ""),
          note="a deployment that sets the variable keeps its value"),
+    # PR502: the cached client is created once; every request still gets the same answer.
+    Case("PR502", 'import redis\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/count")\ndef count():\n'
+                  '    r = redis.Redis(host="cache")\n    return str(r.incr("hits"))\n',
+         "print(mod.count(), mod.count(), mod.count())\nimport redis\nprint('clients', redis.CREATED)", unsafe=True,
+         files={"redis.py": "CREATED = 0\nHITS = {}\nclass Redis:\n    def __init__(self, **kw):\n        global CREATED\n"
+                            "        CREATED += 1\n    def incr(self, k):\n        HITS[k] = HITS.get(k, 0) + 1\n        return HITS[k]\n",
+                "flask.py": "class Flask:\n    def __init__(self, name): pass\n    def get(self, path):\n        return lambda f: f\n"},
+         intended=_expect_line_change("clients 3", "clients 1")),
     # Safe env-backed fixes: unset variables keep every value; each distinct value has its own
     # variable, so setting one changes only that one (the driver sets them after the fix).
     Case("PR205", 'URLS = ["http://localhost:8000", "http://localhost:9000"]\n', "print(mod.URLS)"),
@@ -97,7 +105,7 @@ CASES = [
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 PENDING = {
     "PR202", "PR204", "PR206", "PR208", "PR209", "PR301", "PR303", "PR304",
-    "PR305", "PR401", "PR402", "PR404", "PR501", "PR502", "PR503", "PR507",
+    "PR305", "PR401", "PR402", "PR404", "PR501", "PR503", "PR507",
 }
 
 
@@ -126,3 +134,19 @@ def test_every_fixable_rule_has_a_behavioural_case():
     assert fixable - covered - PENDING == set(), "fixable rules without a behavioural case"
     assert PENDING & covered == set(), "covered rules still listed in PENDING"
     assert PENDING <= fixable, "PENDING lists rules that offer no fix"
+
+
+CLOSED_CLIENTS = [
+    'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\nasync def x(url: str):\n'
+    '    async with httpx.AsyncClient() as client:\n        return (await client.get(url)).text\n',
+    'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef x(url: str):\n'
+    '    client = httpx.Client()\n    with client:\n        return client.get(url).text\n',
+    'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef x(url: str):\n'
+    '    client = httpx.Client()\n    try:\n        return client.get(url).text\n    finally:\n        client.close()\n',
+]
+
+
+@pytest.mark.parametrize("source", CLOSED_CLIENTS)
+def test_pr502_offers_no_cache_for_a_client_the_handler_closes(source):
+    # Caching it would hand the second request a closed client.
+    assert fix_source(source, "app/m.py", unsafe=True, rules=[get_rule("PR502")]).text == source
