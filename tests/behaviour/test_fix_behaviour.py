@@ -69,6 +69,7 @@ CASES = [
     Case("PR101", "from datetime import datetime\nx = datetime.utcnow()\n",
          "print(type(mod.x).__name__, mod.x.tzinfo)", unsafe=True,
          intended=_expect_line_change("datetime None", "datetime UTC")),
+    Case("PR101", "from datetime import datetime\nx = datetime.utcfromtimestamp(86400)\n", "print(repr(mod.x))"),
     Case("PR405", "import requests\nr = requests.get('http://x')\n", "print(mod.r)", unsafe=True,
          files=FAKE_REQUESTS,
          intended=_expect_line_change("'kw': []", "'kw': [('timeout', 30)]")),
@@ -150,3 +151,10 @@ CLOSED_CLIENTS = [
 def test_pr502_offers_no_cache_for_a_client_the_handler_closes(source):
     # Caching it would hand the second request a closed client.
     assert fix_source(source, "app/m.py", unsafe=True, rules=[get_rule("PR502")]).text == source
+
+
+def test_pr101_fix_titles_describe_the_edit():
+    from prodready.api import check_text
+    text = "from datetime import datetime\nx = datetime.utcfromtimestamp(5)\n"
+    (finding,) = check_text(text, "app/m.py", rules=[get_rule("PR101")]).findings
+    assert all("fromtimestamp(ts, tz=timezone.utc)" in f.title for f in finding.fixes), [f.title for f in finding.fixes]

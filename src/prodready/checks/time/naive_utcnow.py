@@ -169,10 +169,10 @@ class NaiveUtcnow(Rule):
         if not (method == "utcfromtimestamp" and is_call and ts_text is None):
             builder = _Rewrite(target_range, class_text, module_expr, method, is_call, ts_text)
             if aware_column:
-                fixes.append(fix("Use timezone-aware `datetime.now(timezone.utc)` (the column is timezone-aware)", builder.aware, safe=True))
+                fixes.append(fix(f"Use timezone-aware `{shown}` (the column is timezone-aware)", builder.aware, safe=True))
             else:
-                fixes.append(fix("Replace with `datetime.now(timezone.utc).replace(tzinfo=None)` (same naive value)", builder.naive, safe=True))
-                fixes.append(fix("Replace with timezone-aware `datetime.now(timezone.utc)` (values become aware)", builder.aware, safe=False))
+                fixes.append(fix(f"Replace with `{shown}.replace(tzinfo=None)` (same naive value)", builder.naive, safe=True))
+                fixes.append(fix(f"Replace with timezone-aware `{shown}` (values become aware)", builder.aware, safe=False))
         self.report(target, message, fixes=fixes)
 
 
