@@ -70,6 +70,7 @@ CASES = [
          "print(type(mod.x).__name__, mod.x.tzinfo)", unsafe=True,
          intended=_expect_line_change("datetime None", "datetime UTC")),
     Case("PR101", "from datetime import datetime\nx = datetime.utcfromtimestamp(86400)\n", "print(repr(mod.x))"),
+    Case("PR101", "from datetime import datetime\nx = datetime.utcnow().replace(tzinfo=None)\n", "print(type(mod.x).__name__, mod.x.tzinfo)"),
     Case("PR405", "import requests\nr = requests.get('http://x')\n", "print(mod.r)", unsafe=True,
          files=FAKE_REQUESTS,
          intended=_expect_line_change("'kw': []", "'kw': [('timeout', 30)]")),
@@ -158,3 +159,9 @@ def test_pr101_fix_titles_describe_the_edit():
     text = "from datetime import datetime\nx = datetime.utcfromtimestamp(5)\n"
     (finding,) = check_text(text, "app/m.py", rules=[get_rule("PR101")]).findings
     assert all("fromtimestamp(ts, tz=timezone.utc)" in f.title for f in finding.fixes), [f.title for f in finding.fixes]
+
+
+def test_pr101_adds_no_second_tzinfo_strip():
+    text = "from datetime import datetime\nx = datetime.utcnow().replace(tzinfo=None)\n"
+    fixed = fix_source(text, "app/m.py", rules=[get_rule("PR101")]).text
+    assert fixed.count(".replace(tzinfo=None)") == 1, fixed
