@@ -63,6 +63,13 @@ def _expect_line_change(old: str, new: str):
     return check
 
 
+def _fails_fast(fallback: str, error: str):
+    def check(before: str, after: str) -> None:
+        assert before == f"rc=0\n{fallback}\n", before
+        assert after.startswith("rc=1\n") and after.endswith(error), after
+    return check
+
+
 CASES = [
     Case("PR101", "from datetime import datetime\nx = datetime.utcnow()\n",
          "print(type(mod.x).__name__, mod.x.tzinfo)"),
@@ -71,6 +78,12 @@ CASES = [
          intended=_expect_line_change("datetime None", "datetime UTC")),
     Case("PR101", "from datetime import datetime\nx = datetime.utcfromtimestamp(86400)\n", "print(repr(mod.x))"),
     Case("PR101", "from datetime import datetime\nx = datetime.utcnow().replace(tzinfo=None)\n", "print(type(mod.x).__name__, mod.x.tzinfo)"),
+    # PR202 (unsafe): with the variable set nothing changes; unset, the placeholder fallback is gone
+    # and the module fails at import (KeyError) instead of running with the placeholder.
+    Case("PR202", 'import os\nAPI_KEY = os.getenv("API_KEY", "changeme")\n', "print(mod.API_KEY)", unsafe=True,
+         env={"API_KEY": "real"}, intended=_expect_line_change("", "")),
+    Case("PR202", 'import os\nAPI_KEY = os.getenv("API_KEY", "changeme")\n', "print(mod.API_KEY)", unsafe=True,
+         intended=_fails_fast("changeme", "KeyError: 'API_KEY'")),
     Case("PR405", "import requests\nr = requests.get('http://x')\n", "print(mod.r)", unsafe=True,
          files=FAKE_REQUESTS,
          intended=_expect_line_change("'kw': []", "'kw': [('timeout', 30)]")),
@@ -106,7 +119,7 @@ CASES = [
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 PENDING = {
-    "PR202", "PR204", "PR206", "PR208", "PR209", "PR301", "PR303", "PR304",
+    "PR204", "PR206", "PR208", "PR209", "PR301", "PR303", "PR304",
     "PR305", "PR401", "PR402", "PR404", "PR501", "PR503", "PR507",
 }
 
