@@ -192,7 +192,7 @@ def test_pr203_dev_settings_information_for_run():
 
 def test_pr203_adds_import_os_once_for_several_fixes():
     text = 'from flask import Flask\napp = Flask(__name__)\napp.debug = True\napp.run(debug=True)\n'
-    fixed = fix_source(text, "app/m.py", rules=[DebugDefaultTrue]).text
+    fixed = fix_source(text, "app/m.py", unsafe=True, rules=[DebugDefaultTrue]).text
     assert fixed.count("import os") == 1
     assert findings(fixed, rules=[DebugDefaultTrue]) == []
 
@@ -223,7 +223,7 @@ def test_pr203_off_by_default_is_quiet(text):
 def test_pr203_on_by_default_is_reported(text):
     found = findings(text, rules=[DebugDefaultTrue])
     assert [f.code for f in found] == ["PR203"]
-    fixed = fix_source(text, "app/m.py", rules=[DebugDefaultTrue]).text
+    fixed = fix_source(text, "app/m.py", unsafe=True, rules=[DebugDefaultTrue]).text
     assert fixed != text and findings(fixed, rules=[DebugDefaultTrue]) == []
 
 

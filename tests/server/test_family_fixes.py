@@ -12,7 +12,7 @@ CASES = [
     pytest.param(
         "app/settings.py",
         'import os\n\nDEBUG = os.getenv("DEBUG", "True") == "True"\n',
-        "PR203", False,
+        "PR203", True,
         'DEBUG = os.getenv("DEBUG", "False") == "True"',
         id="PR2-debug-default",
     ),

@@ -218,13 +218,27 @@ def _env_name(raw: Optional[str], default: str, suffixes: tuple[str, ...]) -> st
     """An ENVIRONMENT_VARIABLE-style name from a target/keyword name."""
     if not raw:
         return default
-    tokens = re.findall(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", raw)
+    # Digits stay with the word they follow: `MP4_HLS_COMMAND_PATH`, `mp4Path` -> MP4_PATH.
+    tokens = re.findall(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+", raw)
     name = "_".join(t.upper() for t in tokens)
     if not name or not re.match(r"^[A-Z][A-Z0-9_]*$", name):
         return default
     if suffixes and not any(name == s or name.endswith("_" + s) or name.endswith(s) for s in suffixes):
         name = f"{name}_{suffixes[0]}"
     return name
+
+
+def element_suffix(ctx, node: ast.AST) -> str:
+    """``_2`` for the second literal of a list/tuple/set of several literals: each entry gets its
+    own environment variable instead of all sharing the container's name."""
+    parent = ctx.parents[-1] if ctx.parents else None
+    if isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
+        literals = [e for e in parent.elts if isinstance(e, (ast.Constant, ast.JoinedStr))]
+        if len(literals) > 1:
+            for index, element in enumerate(parent.elts):
+                if element is node:
+                    return f"_{index + 1}"
+    return ""
 
 
 def env_get_builder(span: tuple[int, int], env_name: str, default_text: str, wrap: str = ""):

@@ -9,6 +9,7 @@ from typing import Optional
 from prodready.checks.config._shared import (
     _HOME,
     _env_name,
+    element_suffix,
     _last,
     _owner,
     absolute_path_kind,
@@ -136,6 +137,8 @@ class HardcodedAbsolutePath(Rule):
         "from pdf2image import convert_from_path\npages = convert_from_path(\"doc.pdf\", poppler_path=r\"C:\\poppler\\bin\")\n",
         "import sys\nsys.path.append(\"/home/ubuntu/project/src\")\n",
         "def load(path=\"D:/datasets/train.csv\"):\n    return open(path)\n",
+        Example("MP4_HLS_COMMAND_PATH = \"/home/bob/bin/mp4hls\"\nDIRS = [\"/home/bob/a\", \"/home/bob/b\"]\n",
+                note="digits stay in their word; each list entry gets its own variable"),
     ]
     valid = [
         "import os\nDATA = os.environ.get(\"DATA_PATH\", r\"C:\\data\")\n",
@@ -159,6 +162,7 @@ class HardcodedAbsolutePath(Rule):
         invalid[1]: "import pandas as pd\nimport os\ndf = pd.read_csv(os.environ.get(\"SALES_PATH\", \"/home/alice/data/sales.csv\"))\n",
         invalid[2]: "import os\nMODEL_DIR = os.environ.get(\"MODEL_DIR\", \"/Users/bob/models/bert\")\n",
         invalid[4]: "from pdf2image import convert_from_path\nimport os\npages = convert_from_path(\"doc.pdf\", poppler_path=os.environ.get(\"POPPLER_PATH\", r\"C:\\poppler\\bin\"))\n",
+        str(invalid[7]): "import os\nMP4_HLS_COMMAND_PATH = os.environ.get(\"MP4_HLS_COMMAND_PATH\", \"/home/bob/bin/mp4hls\")\nDIRS = [os.environ.get(\"DIRS_PATH_1\", \"/home/bob/a\"), os.environ.get(\"DIRS_PATH_2\", \"/home/bob/b\")]\n",
     }
 
     def visit_Constant(self, node: ast.Constant, ctx) -> None:
@@ -191,7 +195,7 @@ class HardcodedAbsolutePath(Rule):
         if env_fallback(ctx, target) or comparison_or_prefix_check(ctx, target) or _platform_branch(ctx):
             return
         executable = bool(_EXECUTABLE_HINT.search(value))
-        env = _path_env_name(raw if kind_owner else None, value)
+        env = _path_env_name(raw if kind_owner else None, value) + element_suffix(ctx, target)
         what = {"windows": "Windows drive path", "unc": "network (UNC) path", "home": "user's home directory path"}[kind]
         if executable:
             message = f"This {what} exists only on one machine; read it from the environment (`{env}`) or find the executable with `shutil.which()`"

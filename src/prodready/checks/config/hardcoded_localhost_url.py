@@ -9,6 +9,7 @@ from typing import Optional
 from prodready.checks.config._shared import (
     LOCAL_URL,
     _env_name,
+    element_suffix,
     _last,
     _owner,
     climb,
@@ -177,6 +178,8 @@ class HardcodedLocalhostUrl(Rule):
         Example("API_URL = \"http://localhost:8000\"\n", path="myproject/settings.py"),
         "import requests\nresp = requests.post(url=\"http://localhost:11434/api/generate\", json={})\n",
         "from flask import Flask\napp = Flask(__name__)\napp.config[\"PAYMENTS_URL\"] = \"http://localhost:9000\"\n",
+        Example("URLS = [\"http://localhost:8000\", \"http://localhost:9000\"]\n",
+                note="two URLs in one list: each gets its own variable"),
     ]
     valid = [
         Example("import os\nBACKEND_URL = os.environ.get(\"BACKEND_URL\", \"http://localhost:8000\")\n", note="already the fallback of an environment lookup"),
@@ -231,6 +234,7 @@ class HardcodedLocalhostUrl(Rule):
         invalid[5]: "import os\nclass Config:\n    REDIS = os.environ.get(\"REDIS\")\n    api_url = os.environ.get(\"API_URL\", \"https://0.0.0.0:9000/v1\")\n",
         invalid[7]: "import requests\nimport os\nresp = requests.post(url=os.environ.get(\"API_URL\", \"http://localhost:11434/api/generate\"), json={})\n",
         invalid[8]: "from flask import Flask\nimport os\napp = Flask(__name__)\napp.config[\"PAYMENTS_URL\"] = os.environ.get(\"PAYMENTS_URL\", \"http://localhost:9000\")\n",
+        str(invalid[9]): "import os\nURLS = [os.environ.get(\"URLS_URL_1\", \"http://localhost:8000\"), os.environ.get(\"URLS_URL_2\", \"http://localhost:9000\")]\n",
     }
 
     def visit_Constant(self, node: ast.Constant, ctx) -> None:
@@ -272,7 +276,7 @@ class HardcodedLocalhostUrl(Rule):
                     # adjusted for one deployment mode (`if ENV == "prod": OLLAMA_BASE_URL = ...`).
                     return (code, "fallback", name) not in facts and not (in_branch and (code, "env-name", name) in facts)
         base = LOCAL_URL.match(value).group(0)  # type: ignore[union-attr]
-        env = _url_env_name(ctx, node, target, value.lower().startswith("ws"))
+        env = _url_env_name(ctx, node, target, value.lower().startswith("ws")) + element_suffix(ctx, target)
         fixes = []
         span = ctx.source.node_range(target)
         if target is node:

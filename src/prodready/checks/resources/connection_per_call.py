@@ -119,6 +119,8 @@ class ConnectionPerCall(Rule):
         Example('import anthropic\nfrom django.http import JsonResponse\n\n\ndef ask(request):\n    client = anthropic.Anthropic()\n    return JsonResponse({})\n', path="app/views.py"),
         'import httpx\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/up")\nasync def up():\n    async with httpx.AsyncClient() as client:\n        r = await client.get("https://example.com")\n    return r.status_code\n',
         'import redis\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.get("/c")\ndef c():\n    r = redis.from_url(request.args["url"])\n    return str(r.ping())\n',
+        Example('import httpx\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/x")\ndef x(url: str):\n    client = httpx.Client()\n    with client:\n        return client.get(url).text\n',
+                note="closed by the handler: no fix, a cached client would be closed after the first request"),
     ]
     valid = [
         Example('import redis\nfrom flask import Flask\n\napp = Flask(__name__)\nr = redis.Redis(host="cache")\n\n\n@app.get("/count")\ndef count():\n    return str(r.incr("hits"))\n', note="created once at import time"),
@@ -157,10 +159,30 @@ class ConnectionPerCall(Rule):
                 f"`{handler_label(handler)}`",
             )
             return
-        fixes = per_call_fixes(ctx, self, node, qualified, kind)
+        # A client the handler closes (`with Client() as c`, `with client:`, `client.close()`)
+        # cannot be cached: the second request would use a closed client. No fix then.
+        fixes = [] if _closed_in_handler(ctx, node, handler) else per_call_fixes(ctx, self, node, qualified, kind)
         self.report(
             node,
             f"Create the {kind} once (module level or an `lru_cache` getter) instead of calling "
             f"`{short(qualified)}(...)` on every call of `{handler_label(handler)}`",
             fixes=fixes,
         )
+
+
+def _closed_in_handler(ctx, node: ast.Call, handler: ast.AST) -> bool:
+    parent = ctx.parents[-1] if ctx.parents else None
+    if isinstance(parent, ast.withitem) or (isinstance(parent, ast.Await) and len(ctx.parents) > 1
+                                            and isinstance(ctx.parents[-2], ast.withitem)):
+        return True
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    for inner in ast.walk(getattr(handler, "node", handler)):
+        if isinstance(inner, (ast.With, ast.AsyncWith)):
+            if any(isinstance(item.context_expr, ast.Name) and item.context_expr.id == name for item in inner.items):
+                return True
+        elif (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in ("close", "aclose")
+              and isinstance(inner.func.value, ast.Name) and inner.func.value.id == name):
+            return True
+    return False

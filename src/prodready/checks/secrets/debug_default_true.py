@@ -205,7 +205,7 @@ class DebugDefaultTrue(Rule):
     name = "debug-default-true"
     severity = Severity.ERROR
     summary = "Debug mode is on when nothing is configured"
-    fix_availability = "safe"
+    fix_availability = "unsafe"
     docs = """
     ## What it does
     Finds debug mode that is on unless someone turns it off. Environment lookups of a
@@ -251,14 +251,16 @@ class DebugDefaultTrue(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it flips the fallback to the "off" value in the same style (`"True"`
-    -> `"False"`, `"1"` -> `"0"`, `True` -> `False`), or replaces a literal `True` by
-    `os.environ.get("DEBUG", "false").lower() == "true"` (adding `import os` when missing),
-    so debug mode is only on when the environment asks for it; deployments that set the
-    variable behave as before. A raw string lookup stored as the debug flag
-    (`DEBUG = os.getenv("DEBUG", "False")`) gets an unsafe fix that compares it,
-    `os.getenv("DEBUG", "False").lower() == "true"`, because values such as `"1"` change
-    meaning.
+    The fix is unsafe, because it is meant to change behaviour: where the variable is
+    unset, debug mode goes from on to off. It flips the fallback to the "off" value in the
+    same style (`"True"` -> `"False"`, `"1"` -> `"0"`, `True` -> `False`), or replaces a
+    literal `True` by `os.environ.get("DEBUG", "false").lower() == "true"` (adding
+    `import os` when missing), so debug mode is only on when the environment asks for it;
+    deployments that set the variable behave as before, but a development setup relying on
+    the default must now set it. A raw string lookup stored as the debug flag
+    (`DEBUG = os.getenv("DEBUG", "False")`) is compared,
+    `os.getenv("DEBUG", "False").lower() == "true"`, which also changes what values such
+    as `"1"` mean.
 
     ## References
     - [Flask: Debug mode](https://flask.palletsprojects.com/en/stable/quickstart/#debug-mode)
@@ -313,7 +315,7 @@ class DebugDefaultTrue(Rule):
         'import subprocess\nsubprocess.run(["ls"])\n',
         'import logging\nlog = logging.getLogger()\nlog.debug = True\n',
     ]
-    fixed = {
+    unsafe_fixed = {
         invalid[0]: 'import os\nDEBUG = os.getenv("DEBUG", "False") == "True"\n',
         invalid[1]: 'import os\nDEBUG = os.environ.get("DEBUG", "0") == "1"\n',
         invalid[2]: 'import os\nDEBUG = os.getenv("DEBUG", "false").lower() in ("1", "true")\n',
@@ -331,8 +333,6 @@ class DebugDefaultTrue(Rule):
         invalid[17]: 'from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    debug: bool = False\n',
         invalid[21]: 'from fastapi import FastAPI\nimport os\napp = FastAPI(debug=os.getenv("DEBUG", "no") == "yes")\n',
         invalid[22]: "import os\nDEBUG = os.getenv('DEBUG', 'False').lower() == 'true'\n",
-    }
-    unsafe_fixed = {
         invalid[14]: 'import os\nDEBUG = os.getenv("DEBUG", "False").lower() == "true"\n',
     }
 
@@ -373,7 +373,7 @@ class DebugDefaultTrue(Rule):
             return merge_insertions(edits)
 
         self.report(value, f"Turn debug mode on only from configuration: {what} enables it unconditionally",
-                    fixes=[fix(f'Read debug mode from the environment (`{env_name}`, off by default)', build, safe=True)],
+                    fixes=[fix(f'Read debug mode from the environment (`{env_name}`, off by default)', build, safe=False)],
                     severity=severity)
 
     # -- environment lookups -----------------------------------------------------------------
@@ -428,7 +428,7 @@ class DebugDefaultTrue(Rule):
                 if severity is None:
                     continue
                 off = _off_literal(default.value, literal_quote(ctx, default))
-                fixes = [fix("Make debug mode default to off", _replace(ctx.source.node_range(default), off), safe=True)] if off else []
+                fixes = [fix("Make debug mode default to off", _replace(ctx.source.node_range(default), off), safe=False)] if off else []
                 self.report(default, f"Make `{kw.arg}` default to off: debug mode is on when the variable is unset",
                             fixes=fixes, severity=severity)
 
@@ -468,7 +468,7 @@ class DebugDefaultTrue(Rule):
         fixes = []
         off = self._off_edit(lookup, ctx, chain, start_value)
         if off is not None:
-            fixes.append(fix("Make debug mode default to off", off, safe=True))
+            fixes.append(fix("Make debug mode default to off", off, safe=False))
         self.report(top, f"Make `{lookup.name}` default to off: debug mode is on when the variable is unset",
                     fixes=fixes, severity=severity)
 
@@ -531,7 +531,7 @@ class DebugDefaultTrue(Rule):
             severity = file_severity(ctx, self.severity)
             if severity is not None and not in_dev_class(ctx):
                 self.report(value, f"Make `{node.target.id}` default to off: debug mode is on when the variable is unset",
-                            fixes=[fix("Make debug mode default to off", _replace(ctx.source.node_range(value), "False"), safe=True)],
+                            fixes=[fix("Make debug mode default to off", _replace(ctx.source.node_range(value), "False"), safe=False)],
                             severity=severity)
             return
         self._literal_target(node.target, value, ctx, node)

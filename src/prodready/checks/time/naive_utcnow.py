@@ -168,11 +168,12 @@ class NaiveUtcnow(Rule):
         fixes = []
         if not (method == "utcfromtimestamp" and is_call and ts_text is None):
             builder = _Rewrite(target_range, class_text, module_expr, method, is_call, ts_text)
+            builder.stripped_after = is_call and _tzinfo_none_follows(ctx.parents)
             if aware_column:
-                fixes.append(fix("Use timezone-aware `datetime.now(timezone.utc)` (the column is timezone-aware)", builder.aware, safe=True))
+                fixes.append(fix(f"Use timezone-aware `{shown}` (the column is timezone-aware)", builder.aware, safe=True))
             else:
-                fixes.append(fix("Replace with `datetime.now(timezone.utc).replace(tzinfo=None)` (same naive value)", builder.naive, safe=True))
-                fixes.append(fix("Replace with timezone-aware `datetime.now(timezone.utc)` (values become aware)", builder.aware, safe=False))
+                fixes.append(fix(f"Replace with `{shown}.replace(tzinfo=None)` (same naive value)", builder.naive, safe=True))
+                fixes.append(fix(f"Replace with timezone-aware `{shown}` (values become aware)", builder.aware, safe=False))
         self.report(target, message, fixes=fixes)
 
 
@@ -186,6 +187,7 @@ class _Rewrite:
         self.method = method
         self.is_call = is_call
         self.ts_text = ts_text
+        self.stripped_after = False
 
     def naive(self, fc: FixContext):
         return self._build(fc, naive=True)
@@ -199,7 +201,8 @@ class _Rewrite:
             tz = f"{self.module_expr}.timezone.utc"
         else:
             tz = _timezone_expr(fc, edits)
-        suffix = ".replace(tzinfo=None)" if naive else ""
+        # `utcnow().replace(tzinfo=None)` already strips: do not add a second `.replace`.
+        suffix = ".replace(tzinfo=None)" if naive and not self.stripped_after else ""
         if self.method == "utcnow":
             expr = f"{self.class_text}.now({tz}){suffix}"
             text = expr if self.is_call else f"lambda: {expr}"
@@ -210,6 +213,17 @@ class _Rewrite:
         start, end = self.target_range
         edits.append(Edit(fc.at(start), fc.at(end), text))
         return merge_insertions(edits)
+
+
+def _tzinfo_none_follows(parents) -> bool:
+    """The call is followed by `.replace(tzinfo=None)`."""
+    if len(parents) < 3:
+        return False
+    attribute, call = parents[-2], parents[-3]
+    return (isinstance(attribute, ast.Attribute) and attribute.attr == "replace" and isinstance(call, ast.Call)
+            and call.func is attribute and not call.args and len(call.keywords) == 1
+            and call.keywords[0].arg == "tzinfo" and isinstance(call.keywords[0].value, ast.Constant)
+            and call.keywords[0].value.value is None)
 
 
 def _timezone_expr(fc: FixContext, edits: list[Edit]) -> str:

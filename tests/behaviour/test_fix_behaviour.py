@@ -1,0 +1,180 @@
+"""Behaviour of the file-rule fixes (DESIGN.md, *Fix safety*): each case's source is fixed
+with the rule's own fix, then the source before and after is executed in a subprocess
+(isolated temp dir, small stand-in modules on sys.path, timeout) and the observable output
+is compared with what the fix's label promises: safe = same output, unsafe = only the
+intended change. Project rules (PR6xx) are covered by tests/rules/test_project_fix_behaviour.py.
+
+A completeness test keeps every fixable rule either covered here or listed in PENDING, so a
+new fix cannot be added without a behavioural case (and PENDING can only shrink)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import pytest
+
+from prodready.api import fix_source
+from prodready.checks import all_rules, get_rule
+
+FAKE_REQUESTS = {
+    "requests.py": textwrap.dedent('''
+        CALLS = []
+        def _call(method, url, **kw):
+            CALLS.append((method, url, sorted(kw.items())))
+            return {"url": url, "kw": sorted(kw.items())}
+        def get(url, **kw): return _call("get", url, **kw)
+        def post(url, **kw): return _call("post", url, **kw)
+    '''),
+}
+
+
+@dataclass
+class Case:
+    code: str
+    source: str
+    driver: str  # runs after the module is imported as `mod`; prints what is observable
+    unsafe: bool = False
+    # For unsafe fixes: (before_output, after_output) -> None, asserting the intended change only.
+    intended: Optional[Callable[[str, str], None]] = None
+    files: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
+    skip: str = ""
+    note: str = ""
+
+
+def _run(root: Path, files: dict, source: str, driver: str, env: dict) -> str:
+    for name, text in {**files, "mod.py": source}.items():
+        (root / name).write_text(text, encoding="utf-8")
+    script = f"import sys; sys.path.insert(0, {str(root)!r})\nimport mod\n" + textwrap.dedent(driver)
+    result = subprocess.run([sys.executable, "-I", "-c", script], cwd=root, capture_output=True,
+                            text=True, timeout=30, env={"PATH": "/usr/bin:/bin", **env})
+    return f"rc={result.returncode}\n{result.stdout}" + (result.stderr.strip().splitlines() or [""])[-1]
+
+
+def _expect_line_change(old: str, new: str):
+    def check(before: str, after: str) -> None:
+        assert old in before, before
+        assert before.replace(old, new) == after, (before, after)
+    return check
+
+
+def _fails_fast(fallback: str, error: str):
+    def check(before: str, after: str) -> None:
+        assert before == f"rc=0\n{fallback}\n", before
+        assert after.startswith("rc=1\n") and after.endswith(error), after
+    return check
+
+
+CASES = [
+    Case("PR101", "from datetime import datetime\nx = datetime.utcnow()\n",
+         "print(type(mod.x).__name__, mod.x.tzinfo)"),
+    Case("PR101", "from datetime import datetime\nx = datetime.utcnow()\n",
+         "print(type(mod.x).__name__, mod.x.tzinfo)", unsafe=True,
+         intended=_expect_line_change("datetime None", "datetime UTC")),
+    Case("PR101", "from datetime import datetime\nx = datetime.utcfromtimestamp(86400)\n", "print(repr(mod.x))"),
+    Case("PR101", "from datetime import datetime\nx = datetime.utcnow().replace(tzinfo=None)\n", "print(type(mod.x).__name__, mod.x.tzinfo)"),
+    # PR202 (unsafe): with the variable set nothing changes; unset, the placeholder fallback is gone
+    # and the module fails at import (KeyError) instead of running with the placeholder.
+    Case("PR202", 'import os\nAPI_KEY = os.getenv("API_KEY", "changeme")\n', "print(mod.API_KEY)", unsafe=True,
+         env={"API_KEY": "real"}, intended=_expect_line_change("", "")),
+    Case("PR202", 'import os\nAPI_KEY = os.getenv("API_KEY", "changeme")\n', "print(mod.API_KEY)", unsafe=True,
+         intended=_fails_fast("changeme", "KeyError: 'API_KEY'")),
+    Case("PR405", "import requests\nr = requests.get('http://x')\n", "print(mod.r)", unsafe=True,
+         files=FAKE_REQUESTS,
+         intended=_expect_line_change("'kw': []", "'kw': [('timeout', 30)]")),
+    Case("PR201", 'SECRET_KEY = "django-insecure-8f2k$w0x"\n', "print(mod.SECRET_KEY)", unsafe=True,
+         env={"SECRET_KEY": "from-env"},
+         intended=_expect_line_change("django-insecure-8f2k$w0x", "from-env")),
+    Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)", unsafe=True,
+         intended=_expect_line_change("True", "False")),
+    Case("PR203", 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\n', "print(mod.DEBUG)", unsafe=True,
+         env={"DEBUG": "True"}, intended=_expect_line_change("", ""),
+         note="a deployment that sets the variable keeps its value"),
+    # PR502: the cached client is created once; every request still gets the same answer.
+    Case("PR502", 'import redis\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/count")\ndef count():\n'
+                  '    r = redis.Redis(host="cache")\n    return str(r.incr("hits"))\n',
+         "print(mod.count(), mod.count(), mod.count())\nimport redis\nprint('clients', redis.CREATED)", unsafe=True,
+         files={"redis.py": "CREATED = 0\nHITS = {}\nclass Redis:\n    def __init__(self, **kw):\n        global CREATED\n"
+                            "        CREATED += 1\n    def incr(self, k):\n        HITS[k] = HITS.get(k, 0) + 1\n        return HITS[k]\n",
+                "flask.py": "class Flask:\n    def __init__(self, name): pass\n    def get(self, path):\n        return lambda f: f\n"},
+         intended=_expect_line_change("clients 3", "clients 1")),
+    # Safe env-backed fixes: unset variables keep every value; each distinct value has its own
+    # variable, so setting one changes only that one (the driver sets them after the fix).
+    Case("PR205", 'URLS = ["http://localhost:8000", "http://localhost:9000"]\n', "print(mod.URLS)"),
+    Case("PR205", 'A = "http://localhost:8000"\nB = "http://localhost:9000"\n', "print(mod.A, mod.B)"),
+    Case("PR205", 'URLS = ["http://localhost:8000", "http://localhost:9000"]\n', "print(mod.URLS)", unsafe=True,
+         env={"URLS_URL_1": "http://api"}, intended=_expect_line_change("http://localhost:8000", "http://api")),
+    Case("PR207", 'DIRS = ["C:\\\\data\\\\a", "C:\\\\data\\\\b"]\n', "print(mod.DIRS)"),
+    Case("PR207", 'DIRS = ["C:\\\\data\\\\a", "C:\\\\data\\\\b"]\n', "print(mod.DIRS)", unsafe=True,
+         env={"DIRS_PATH_2": "/srv/b"}, intended=_expect_line_change("C:\\\\data\\\\b", "/srv/b")),
+    Case("PR207", 'MP4_HLS_COMMAND_PATH = "C:\\\\bin\\\\mp4hls.exe"\n', "print(mod.MP4_HLS_COMMAND_PATH)", unsafe=True,
+         env={"MP4_HLS_COMMAND_PATH": "/usr/bin/mp4hls"},
+         intended=_expect_line_change("C:\\bin\\mp4hls.exe", "/usr/bin/mp4hls")),
+]
+
+# Fixable file rules that have no behavioural case yet. This list may only shrink.
+PENDING = {
+    "PR204", "PR206", "PR208", "PR209", "PR301", "PR303", "PR304",
+    "PR305", "PR401", "PR402", "PR404", "PR501", "PR503", "PR507",
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{'unsafe' if c.unsafe else 'safe'}-{i}" for i, c in enumerate(CASES)])
+def test_fix_keeps_its_label(case: Case, tmp_path: Path):
+    if case.skip:
+        pytest.skip(case.skip)
+    rule = get_rule(case.code)
+    fixed = fix_source(case.source, "mod.py", unsafe=case.unsafe, rules=[rule], only_codes={case.code}).text
+    assert fixed != case.source, f"{case.code} fixed nothing"
+    outputs = []
+    for name, text in (("before", case.source), ("after", fixed)):
+        (tmp_path / name).mkdir()
+        outputs.append(_run(tmp_path / name, case.files, text, case.driver, case.env))
+    before, after = outputs
+    if case.unsafe:
+        assert case.intended is not None, "an unsafe case must say which change it intends"
+        case.intended(before, after)
+    else:
+        assert before == after
+
+
+def test_every_fixable_rule_has_a_behavioural_case():
+    fixable = {r.code for r in all_rules() if (r.fixed or r.unsafe_fixed) and not r.code.startswith("PR6")}
+    covered = {c.code for c in CASES}
+    assert fixable - covered - PENDING == set(), "fixable rules without a behavioural case"
+    assert PENDING & covered == set(), "covered rules still listed in PENDING"
+    assert PENDING <= fixable, "PENDING lists rules that offer no fix"
+
+
+CLOSED_CLIENTS = [
+    'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\nasync def x(url: str):\n'
+    '    async with httpx.AsyncClient() as client:\n        return (await client.get(url)).text\n',
+    'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef x(url: str):\n'
+    '    client = httpx.Client()\n    with client:\n        return client.get(url).text\n',
+    'import httpx\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/x")\ndef x(url: str):\n'
+    '    client = httpx.Client()\n    try:\n        return client.get(url).text\n    finally:\n        client.close()\n',
+]
+
+
+@pytest.mark.parametrize("source", CLOSED_CLIENTS)
+def test_pr502_offers_no_cache_for_a_client_the_handler_closes(source):
+    # Caching it would hand the second request a closed client.
+    assert fix_source(source, "app/m.py", unsafe=True, rules=[get_rule("PR502")]).text == source
+
+
+def test_pr101_fix_titles_describe_the_edit():
+    from prodready.api import check_text
+    text = "from datetime import datetime\nx = datetime.utcfromtimestamp(5)\n"
+    (finding,) = check_text(text, "app/m.py", rules=[get_rule("PR101")]).findings
+    assert all("fromtimestamp(ts, tz=timezone.utc)" in f.title for f in finding.fixes), [f.title for f in finding.fixes]
+
+
+def test_pr101_adds_no_second_tzinfo_strip():
+    text = "from datetime import datetime\nx = datetime.utcnow().replace(tzinfo=None)\n"
+    fixed = fix_source(text, "app/m.py", rules=[get_rule("PR101")]).text
+    assert fixed.count(".replace(tzinfo=None)") == 1, fixed
