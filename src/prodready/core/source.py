@@ -109,6 +109,14 @@ class SourceFile:
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset) - 1
 
+    def memo(self, key: object, compute):
+        """A per-file fact computed once for this text (rules run once per block, so a fact
+        about the whole file kept on a rule instance is recomputed for every block)."""
+        store = self.__dict__.setdefault("_memo", {})
+        if key not in store:
+            store[key] = compute()
+        return store[key]
+
     @cached_property
     def may_have_suppressions(self) -> bool:
         """Whether any ``# noqa`` or ``# prodready:`` comment can be in the file: asked once per

@@ -56,6 +56,18 @@ def finding_data(uri: str, version: Optional[int], finding: Finding) -> dict:
     }
 
 
+def capped_diagnostic(total: int, shown: int, version: Optional[int]) -> types.Diagnostic:
+    """The one diagnostic that says a huge file's findings were cut to the first ``shown``."""
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=(f"prodready: {total:,} findings in this file; the editor shows the first {shown:,} "
+                 "by position. Run `prodready check` on the file for all of them."),
+        severity=types.DiagnosticSeverity.Information,
+        source="prodready",
+        code="too-many-findings",
+    )
+
+
 def to_diagnostic(
     source: SourceFile,
     finding: Finding,

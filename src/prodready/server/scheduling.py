@@ -43,6 +43,11 @@ DEFAULT_DEBOUNCE_MS = 150
 WAIT_TIMEOUT = 60.0
 
 
+# Past this many findings in one file the server publishes the first ones by position and one
+# information diagnostic that says so (docs/cli.md, "Editors"); the CLI always reports them all.
+MAX_PUBLISHED_PER_FILE = 1000
+
+
 class SchedulingMixin:
     """When and where documents are analysed, and how the results reach the client."""
 
@@ -134,7 +139,13 @@ class SchedulingMixin:
     def diagnostics_for(self, uri: str, version: Optional[int], analysis: DocumentAnalysis) -> list[types.Diagnostic]:
         source = analysis.source
         out = []
-        for finding in analysis.findings:
+        findings = analysis.findings
+        if len(findings) > MAX_PUBLISHED_PER_FILE:
+            # Converting, sending and drawing tens of thousands of diagnostics is what made the
+            # editor wait seconds per edit on huge files; nobody reads past the first screenfuls.
+            findings = sorted(findings, key=lambda f: (f.start, f.end))[:MAX_PUBLISHED_PER_FILE]
+            out.append(convert.capped_diagnostic(len(analysis.findings), MAX_PUBLISHED_PER_FILE, version))
+        for finding in findings:
             out.append(convert.to_diagnostic(source, finding, self.encoding, uri, version,
                                              self.rules_by_code.get(finding.code), self.tag_support))
         for problem in analysis.problems:

@@ -246,9 +246,10 @@ class PrintInProductionCode(Rule):
         if "/management/commands/" in path or path.startswith("management/commands/"):
             return
         if self._cli is None:
-            self._cli = any(
+            bindings = ctx.module.bindings
+            self._cli = ctx.source.memo(("print-in-production-code", "console-module", id(bindings)), lambda: any(
                 (value or "").split(".", 1)[0] in _CLI_MODULES or not _CONSOLE_MODULE_PARTS.isdisjoint((value or "").split("."))
-                for value in ctx.module.bindings.values())
+                for value in bindings.values()))
         if self._cli:
             return
         for frame in ctx.functions:
@@ -297,5 +298,7 @@ class PrintInProductionCode(Rule):
 
     def _file_allows_print(self, ctx) -> bool:
         if self._allows_print is None:
-            self._allows_print = bool(_FILE_PRINT_SUPPRESSION.search(ctx.source.text))
+            source = ctx.source
+            self._allows_print = source.memo(("print-in-production-code", "file-suppression"),
+                                             lambda: bool(_FILE_PRINT_SUPPRESSION.search(source.text)))
         return self._allows_print
