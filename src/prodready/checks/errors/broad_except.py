@@ -11,6 +11,7 @@ from prodready.checks.errors._shared import (
     iter_handler_nodes,
     last_name,
     records_traceback,
+    sends_exception_detail,
 )
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
@@ -179,6 +180,8 @@ class BroadExcept(Rule):
       (`main`, `run`, `__call__`, `__exit__`, `close`, `lifespan`, `*_loop`, `*_worker`, `handle_*`,
       `on_*`...), a decorator's wrapper (`@functools.wraps`, `wrapper`), or a `try` inside
       a loop (a worker or main loop that keeps going after one item fails), or
+    - sends the exception's details to the client (`return {"error": str(e)}, 500`):
+      PR301 `exception-detail-leak` reports that handler, and one mistake gets one finding, or
     - guards a single `repr(obj)` / `str(obj)` / `format(obj)` / `hash(obj)` call with a
       fallback: an arbitrary object's `__repr__`/`__str__` can raise anything.
 
@@ -258,6 +261,8 @@ class BroadExcept(Rule):
                 note="ends the program (changedetection.io)"),
         Example("def stream(text):\n    try:\n        response = parse(text)\n    except Exception as e:\n        yield Event.from_error(f'invalid output: {e}')\n        return\n",
                 note="turned into an error event for the caller (mlflow)"),
+        Example("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        return {'error': str(e)}, 500\n",
+                note="sends the exception's text to the client: PR301 exception-detail-leak reports it, not PR302"),
         Example("import logging\n_logger = logging.getLogger(__name__)\n\nasync def _lifespan(app):\n    try:\n        await cleanup()\n    except Exception:\n        _logger.warning('cleanup failed', exc_info=True)\n    yield\n",
                 note="an ASGI lifespan is a boundary (mlflow)"),
     ]
@@ -283,6 +288,8 @@ class BroadExcept(Rule):
         raises, logs, passes = _handler_outcome(node, ctx)
         if raises or passes:
             return
+        if sends_exception_detail(node, ctx):
+            return  # PR301 exception-detail-leak reports this handler: one mistake, one finding
         boundary = _at_boundary(ctx)
         if logs and boundary:
             return
