@@ -367,3 +367,25 @@ def test_broad_except_still_reported_when_detail_only_in_debug():
             return None
     """
     assert _all_codes(code, "app/module.py") == ["PR302"]
+
+
+def test_value_error_answered_with_4xx_is_not_a_leak_but_broad_catch_is():
+    code = """
+    from flask import Flask
+    app = Flask(__name__)
+
+    @app.route("/x")
+    def x(value):
+        try:
+            return convert(value)
+        except ValueError as e:
+            return {"error": str(e)}, 400
+
+    @app.route("/y")
+    def y(value):
+        try:
+            return convert(value)
+        except Exception as e:
+            return {"error": str(e)}, 400
+    """
+    assert _all_codes(code, "app/module.py") == ["PR301"]

@@ -216,6 +216,15 @@ def _client_error_status(call: Optional[ast.Call], ctx, parent: Optional[ast.AST
     return status is not None and 400 <= status < 500
 
 
+def returns_client_error(node: ast.Return) -> bool:
+    """``return {"error": str(e)}, 400``: a route's return with an explicit 4xx status."""
+    value = node.value
+    if not (isinstance(value, ast.Tuple) and len(value.elts) > 1):
+        return False
+    status = _status_value(value.elts[1])
+    return status is not None and 400 <= status < 500
+
+
 def _validates_only(handler: ast.ExceptHandler, ctx, client_error: bool) -> bool:
     """``try: validate_password(pw)`` / ``x = check_input(data)``: a body of one validating call;
     with a 4xx answer also ``form = ChatForm(**body)``, a model built from the request."""
@@ -381,8 +390,11 @@ def sends_exception_detail(handler: ast.ExceptHandler, ctx) -> bool:
         values = client_bound_values(node, parent, ctx)
         if values:
             units = [unit for value in values for unit in _leak_units(value, frames, ctx)]
-            call = node if isinstance(node, ast.Call) else None
-            if units and not user_error(frame, ctx, _client_error_status(call, ctx, parent)):
+            if isinstance(node, ast.Call):
+                client_error = _client_error_status(node, ctx, parent)
+            else:
+                client_error = returns_client_error(node)  # type: ignore[arg-type]
+            if units and not user_error(frame, ctx, client_error):
                 return True
         for child in ast.iter_child_nodes(node):
             if visit(child, node):

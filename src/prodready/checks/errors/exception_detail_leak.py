@@ -15,6 +15,7 @@ from prodready.checks.errors._shared import (
     iter_handler_nodes,
     last_name,
     records_traceback,
+    returns_client_error,
     user_error,
 )
 from prodready.core.findings import Edit, FixContext, Severity
@@ -79,7 +80,8 @@ class ExceptionDetailLeak(Rule):
     `BadRequest`, `PermissionDenied`, `HTTPException`, `APIException`..., exception classes
     defined in the same file or imported from the project's own package (its messages are
     the project's), and the classes listed in the `user-error-classes` option. With an
-    explicit 4xx status, errors that say the client's input is malformed (`ValueError`,
+    explicit 4xx status (`status_code=422`, `HTTPException(400, ...)`, a route's
+    `return {...}, 400`), errors that say the client's input is malformed (`ValueError`,
     `UnicodeError`, `json.JSONDecodeError`, `zipfile.BadZipFile`...) are validation messages
     too, and so is a broad catch around one call that only validates or parses the request
     (`validate_password(pw)`, `await request.json()`, `Form(**body)`).
@@ -147,6 +149,8 @@ class ExceptionDetailLeak(Rule):
         "from flask import jsonify\n\ndef x():\n    try:\n        work()\n    except Exception as e:\n        body = {\"error\": str(e)}\n        return jsonify(body), 500\n",
         Example("from fastapi import HTTPException\n\ndef avatar(path):\n    try:\n        return read(path)\n    except (ValueError, OSError) as error:\n        raise HTTPException(status_code=400, detail=str(error))\n",
                 note="an OSError message names server paths (open-webui)"),
+        Example("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        return {'error': str(e)}, 400\n",
+                note="a broad catch with a 4xx: any server fault's text can reach the client"),
         Example("from fastapi import HTTPException\n\ndef x():\n    try:\n        work()\n    except ValueError as e:\n        raise HTTPException(status_code=500, detail=str(e))\n",
                 note="a ValueError behind a 500 is an internal failure"),
     ]
@@ -169,6 +173,10 @@ class ExceptionDetailLeak(Rule):
         Example("from django import http\n\ndef dispatch(request):\n    try:\n        check(request)\n    except SkipStep as e:\n        return http.HttpResponseRedirect(e.url)\n", note="a redirect's argument is a URL (django-oscar)"),
         Example("from flask import jsonify\nfrom changedetectionio.llm.model_list import ModelListError, list_models\n\ndef models():\n    try:\n        return jsonify(list_models())\n    except ModelListError as e:\n        return jsonify({'error': str(e)}), 400\n",
                 path="changedetectionio/blueprint/settings/llm.py", note="an error class of the project's own package (changedetection.io, mlflow)"),
+        Example("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef x(value):\n    try:\n        return convert(value)\n    except ValueError as e:\n        return {'error': str(e)}, 400\n",
+                note="a ValueError answered with 400 from a route's returned tuple: a validation message"),
+        Example("from fastapi.responses import JSONResponse\n\nasync def x(value):\n    try:\n        return convert(value)\n    except ValueError as e:\n        return JSONResponse({'error': str(e)}, status_code=422)\n",
+                note="a ValueError answered with 422"),
         Example("from fastapi import HTTPException, status\n\nasync def create(form):\n    try:\n        await validate_rrule(form.rrule)\n    except ValueError as e:\n        raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST, detail=str(e))\n",
                 note="ValueError turned into a 4xx: a validation message (open-webui)"),
         Example("from fastapi import HTTPException\n\ndef load(data):\n    try:\n        return unzip(data)\n    except (ValueError, UnicodeError, zipfile.BadZipFile) as error:\n        raise HTTPException(400, str(error))\n",
@@ -229,9 +237,9 @@ class ExceptionDetailLeak(Rule):
                 return  # a response-building call: the sink check handles it
         if frame.handler == "view" and not isinstance(body, ast.Dict):
             return  # a Django view must return a response; a dict is template context
-        self._check([body], ctx)
+        self._check([body], ctx, client_error=returns_client_error(node))
 
-    def _check(self, values: list[ast.expr], ctx, call: Optional[ast.Call] = None) -> None:
+    def _check(self, values: list[ast.expr], ctx, call: Optional[ast.Call] = None, client_error: bool = False) -> None:
         frames = _function_excepts(ctx)
         if not frames:
             return
@@ -241,7 +249,7 @@ class ExceptionDetailLeak(Rule):
         if not units or _in_debug_branch(ctx):
             return
         leaking = {id(_taint_frame(unit, frames, ctx)) for unit in units}
-        client_error = _client_error_status(call, ctx)
+        client_error = client_error or _client_error_status(call, ctx)
         if all(self._user_error(frame, ctx, client_error) for frame in frames if id(frame) in leaking):
             return
         fixes = []
