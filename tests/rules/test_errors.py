@@ -295,3 +295,97 @@ def test_secret_name_inside_string_literal_is_fine():
     logging.info("password=%s", "***")
     """
     assert "PR306" not in codes(code)
+
+
+# -- one mistake, one finding: PR302 defers to PR301 -------------------------------------------
+
+def _all_codes(code: str, path: str = "app/views.py"):
+    from prodready.core.config import Config
+
+    analysis = check_text(textwrap.dedent(code), path, config=Config(select=("ALL",)))
+    assert not analysis.errors, analysis.errors
+    return [f.code for f in analysis.findings if f.code in ("PR301", "PR302")]
+
+
+def test_flask_handler_leaking_exception_text_gets_pr301_only():
+    code = """
+    from flask import Flask
+    app = Flask(__name__)
+
+    @app.route("/x")
+    def x():
+        try:
+            return work()
+        except Exception as e:
+            return {"error": str(e)}, 500
+    """
+    assert _all_codes(code, "app/module.py") == ["PR301"]
+
+
+def test_fastapi_handler_leaking_exception_text_gets_pr301_only():
+    code = """
+    from fastapi import FastAPI, HTTPException
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x():
+        try:
+            return await work()
+        except Exception as e:
+            msg = str(e)
+            raise_it = HTTPException(status_code=500, detail=msg)
+            raise raise_it
+    """
+    assert _all_codes(code, "app/module.py") == ["PR301"]
+    code = """
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x():
+        try:
+            return await work()
+        except Exception as e:
+            return JSONResponse({"error": str(e)}, status_code=500)
+    """
+    assert _all_codes(code, "app/module.py") == ["PR301"]
+
+
+def test_broad_except_still_reported_when_detail_only_in_debug():
+    code = """
+    from flask import Flask, jsonify
+    from django.conf import settings
+    app = Flask(__name__)
+
+    def helper():
+        try:
+            return work()
+        except Exception as e:
+            if settings.DEBUG:
+                return jsonify(error=str(e))
+            return None
+    """
+    assert _all_codes(code, "app/module.py") == ["PR302"]
+
+
+def test_value_error_answered_with_4xx_is_not_a_leak_but_broad_catch_is():
+    code = """
+    from flask import Flask
+    app = Flask(__name__)
+
+    @app.route("/x")
+    def x(value):
+        try:
+            return convert(value)
+        except ValueError as e:
+            return {"error": str(e)}, 400
+
+    @app.route("/y")
+    def y(value):
+        try:
+            return convert(value)
+        except Exception as e:
+            return {"error": str(e)}, 400
+    """
+    assert _all_codes(code, "app/module.py") == ["PR301"]

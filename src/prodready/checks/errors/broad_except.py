@@ -11,6 +11,7 @@ from prodready.checks.errors._shared import (
     iter_handler_nodes,
     last_name,
     records_traceback,
+    sends_exception_detail,
 )
 from prodready.core.findings import Severity
 from prodready.core.rule import Example, Rule
@@ -120,6 +121,50 @@ def _in_loop(ctx) -> bool:
     return False
 
 
+# Methods that release or tear down: nothing sensible can be done when they fail.
+_TEARDOWN_FUNCTIONS = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "cleanup",
+                                 "teardown", "stop", "disconnect", "dispose", "release", "terminate"})
+_RELEASE_CALLS = frozenset({"close", "aclose", "cancel", "stop", "terminate", "kill", "shutdown", "remove",
+                            "unlink", "rmtree", "rmdir", "disconnect", "release", "dispose", "join"})
+_QUIET_LOG_LEVELS = frozenset({"debug", "info"})
+
+
+def _logs_traceback_visibly(handler: ast.ExceptHandler, ctx) -> bool:
+    """The handler records the traceback where production sees it: ``logger.exception()``,
+    ``exc_info=`` at warning or above, ``traceback.print_exc()``, Sentry, not ``logger.debug``."""
+    for node in iter_handler_nodes(handler.body):
+        if isinstance(node, ast.Call) and records_traceback(node, ctx):
+            if is_log_call(node, ctx) and node.func.attr in _QUIET_LOG_LEVELS:  # type: ignore[attr-defined]
+                continue
+            return True
+    return False
+
+
+def _is_teardown(try_node, ctx) -> bool:
+    """Best-effort cleanup: the ``try`` is in a teardown method (``close``, ``__exit__``,
+    ``__del__``...) or a ``finally:``, or its body only releases (``f.close()``, ``os.remove(p)``)."""
+    if ctx.functions and not isinstance(ctx.functions[-1].node, ast.Lambda):
+        name = ctx.functions[-1].node.name
+        if name in _TEARDOWN_FUNCTIONS or name.lstrip("_").startswith(("cleanup", "teardown", "close_")):
+            return True
+    func = ctx.functions[-1].node if ctx.functions else None
+    child = try_node
+    for node in reversed(ctx.parents[:-1]):
+        if node is func:
+            break
+        if isinstance(node, ast.Try) and any(stmt is child for stmt in node.finalbody):
+            return True
+        child = node
+    body = getattr(try_node, "body", None) or []
+    for stmt in body:
+        value = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not (isinstance(value, ast.Call) and last_name(value.func) in _RELEASE_CALLS):
+            return False
+    return bool(body)
+
+
 _OBJECT_PROTOCOL = frozenset({"repr", "str", "format", "hash"})
 
 
@@ -162,8 +207,10 @@ class BroadExcept(Rule):
     docs = """
     ## What it does
     Finds `except Exception:`, `except BaseException:`, bare `except:` and tuples that
-    contain them, whose handler neither re-raises nor is a top-level boundary that records
-    the traceback.
+    contain them, whose handler neither re-raises, hands the exception on, records its
+    traceback, nor is best-effort cleanup: the handlers that make a failure disappear
+    (`except Exception: return None`, `except Exception: pass`, a log line with the
+    message only).
 
     A handler is fine when it:
     - re-raises (`raise`, `raise AppError(...) from e`, `with safe_reraise():`) or ends
@@ -171,14 +218,25 @@ class BroadExcept(Rule):
     - hands the exception object on (`future.set_exception(e)`, `errors.append(e)`,
       `return e`, `self.on_error(e)`, `yield Event.from_error(f"...{e}")`), which
       propagates it by other means, or
-    - records the traceback (`logger.exception(...)`, `exc_info=True`,
-      `traceback.print_exc()`, `sentry_sdk.capture_exception()`) **at a top-level
-      boundary**: module level or `if __name__ == "__main__":`, a request handler, view,
+    - records the traceback at any level (also `logger.debug(..., exc_info=True)`) **at a
+      top-level boundary**: module level or `if __name__ == "__main__":`, a request handler, view,
       Socket.IO handler or task, code in a views module (`views.py`, `api.py`, `views/`)
       or a Django management command, a function named like an entry point or a callback
       (`main`, `run`, `__call__`, `__exit__`, `close`, `lifespan`, `*_loop`, `*_worker`, `handle_*`,
       `on_*`...), a decorator's wrapper (`@functools.wraps`, `wrapper`), or a `try` inside
       a loop (a worker or main loop that keeps going after one item fails), or
+    - sends the exception's details to the client (`return {"error": str(e)}, 500`):
+      PR301 `exception-detail-leak` reports that handler, and one mistake gets one finding, or
+    - records the traceback where production sees it, anywhere: `logger.exception(...)`,
+      `logger.error/warning/critical(..., exc_info=True)` or `exc_info=e`,
+      `logger.error(traceback.format_exc())`, `traceback.print_exc()`,
+      `sentry_sdk.capture_exception()`. Logging the traceback and then returning a default,
+      continuing or falling back is a recorded decision, not a hidden failure. A traceback
+      only at `debug`/`info` level does not count outside a boundary, or
+    - is best-effort teardown: the `try` sits in a teardown method (`__del__`, `__exit__`,
+      `close`, `shutdown`, `cleanup`, `stop`, `disconnect`...) or in a `finally:`, or its
+      body only releases (`f.close()`, `timer.cancel()`, `os.remove(p)`, `path.unlink()`,
+      `shutil.rmtree(d)`): nothing better can be done when that fails, or
     - guards a single `repr(obj)` / `str(obj)` / `format(obj)` / `hash(obj)` call with a
       fallback: an arbitrary object's `__repr__`/`__str__` can raise anything.
 
@@ -225,8 +283,9 @@ class BroadExcept(Rule):
         "def f():\n    try:\n        work()\n    except BaseException as e:\n        print(e)\n",
         "def f():\n    try:\n        work()\n    except (ValueError, Exception) as e:\n        return str(e)\n",
         "import logging\nlogger = logging.getLogger(__name__)\n\ndef f():\n    try:\n        work()\n    except Exception as e:\n        logger.error('failed: %s', e)\n",
-        Example("import logging\nlogger = logging.getLogger(__name__)\n\ndef parse(value):\n    try:\n        return int(value)\n    except Exception:\n        logger.exception('bad value')\n        return 0\n",
-                note="logs the traceback but swallows the error deep inside a helper"),
+        Example("import logging\nlogger = logging.getLogger(__name__)\n\ndef send_verification(user):\n    try:\n        mail(user)\n    except Exception:\n        logger.debug('mail failed', exc_info=True)\n",
+                note="the traceback only at debug level: production never sees it"),
+        Example("def save(row):\n    try:\n        db.insert(row)\n        db.commit()\n    except Exception:\n        pass\n", note="not a cleanup: the write is lost silently"),
         "try:\n    import numpy\nexcept:\n    numpy = None\n",
     ]
     valid = [
@@ -258,6 +317,22 @@ class BroadExcept(Rule):
                 note="ends the program (changedetection.io)"),
         Example("def stream(text):\n    try:\n        response = parse(text)\n    except Exception as e:\n        yield Event.from_error(f'invalid output: {e}')\n        return\n",
                 note="turned into an error event for the caller (mlflow)"),
+        Example("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n        return work()\n    except Exception as e:\n        return {'error': str(e)}, 500\n",
+                note="sends the exception's text to the client: PR301 exception-detail-leak reports it, not PR302"),
+        Example("import logging\nlogger = logging.getLogger(__name__)\n\ndef parse(value):\n    try:\n        return int(value)\n    except Exception:\n        logger.exception('bad value')\n        return 0\n",
+                note="logs the traceback and falls back: a recorded decision, not a hidden failure"),
+        Example("import logging\nlog = logging.getLogger(__name__)\n\ndef mime_type(path):\n    try:\n        return sniff(path)\n    except Exception as e:\n        log.warning('cannot sniff %s', path, exc_info=e)\n        return 'application/octet-stream'\n",
+                note="exc_info= at warning level"),
+        Example("import logging\nimport traceback\nlogger = logging.getLogger(__name__)\n\ndef load_plugin(name):\n    try:\n        return import_plugin(name)\n    except Exception:\n        logger.error(traceback.format_exc())\n        return None\n",
+                note="the formatted traceback is logged"),
+        Example("class Poller:\n    def close(self):\n        if self._timer is not None:\n            try:\n                self._timer.cancel()\n            except Exception:\n                pass\n",
+                note="best-effort teardown in close()"),
+        Example("class Connection:\n    def __del__(self):\n        try:\n            self.flush()\n            self.sock.close()\n        except Exception:\n            pass\n",
+                note="a finaliser must not raise"),
+        Example("import os\n\ndef convert(path, tmp):\n    result = run(path, tmp)\n    try:\n        os.remove(tmp)\n    except Exception:\n        pass\n    return result\n",
+                note="the try only removes a temporary file"),
+        Example("def stream(conn):\n    try:\n        return conn.read()\n    finally:\n        try:\n            conn.release()\n            pool.put(conn)\n        except Exception:\n            pass\n",
+                note="cleanup inside a finally:"),
         Example("import logging\n_logger = logging.getLogger(__name__)\n\nasync def _lifespan(app):\n    try:\n        await cleanup()\n    except Exception:\n        _logger.warning('cleanup failed', exc_info=True)\n    yield\n",
                 note="an ASGI lifespan is a boundary (mlflow)"),
     ]
@@ -283,6 +358,10 @@ class BroadExcept(Rule):
         raises, logs, passes = _handler_outcome(node, ctx)
         if raises or passes:
             return
+        if sends_exception_detail(node, ctx):
+            return  # PR301 exception-detail-leak reports this handler: one mistake, one finding
+        if _logs_traceback_visibly(node, ctx) or _is_teardown(ctx.parent, ctx):
+            return  # the failure is on record, or a best-effort cleanup that has nothing better to do
         boundary = _at_boundary(ctx)
         if logs and boundary:
             return
