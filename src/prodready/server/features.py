@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 from lsprotocol import types
 
 from prodready.core.docs import hover_markdown
-from prodready.server import convert
+from prodready.server import convert, memory
 from prodready.server.documents import Document, uri_to_path
 from prodready.server.project_index import WATCH_GLOBS
 from prodready.server.settings import CONFIG_FILES
@@ -97,6 +97,7 @@ def register(server: "ProdreadServer") -> None:
         if not ls.pull:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
         ls.project_document_changed(doc, closed=True)
+        memory.schedule_release()
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ProdreadServer, params: types.DidSaveTextDocumentParams) -> None:

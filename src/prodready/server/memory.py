@@ -1,0 +1,55 @@
+"""Give memory back after documents close.
+
+Closing a document drops its text, trees and findings, but the analysis graphs hold reference
+cycles (parent links, closures in fixes), so they wait for the cyclic collector, and CPython's
+allocator keeps freed arenas mapped. Measured with bench/server_scale.py (50 open documents of
+5,000 lines): the resident size stayed at 70% of its peak after closing all of them. So a
+moment after the last of a burst of closes, the server runs one full collection and, on glibc,
+``malloc_trim`` to return the freed pages to the system.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import ctypes.util
+import gc
+import logging
+from typing import Optional
+
+logger = logging.getLogger(__name__)
+
+RELEASE_DELAY_S = 1.0  # one release per burst of closes (an editor closing a workspace's tabs)
+
+_timer: Optional[asyncio.TimerHandle] = None
+
+
+def _trim() -> None:
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        trim = getattr(libc, "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+    except OSError:  # not glibc, or no C library to load: the collection alone still helps
+        pass
+
+
+def release_now() -> None:
+    gc.collect()
+    _trim()
+
+
+def schedule_release() -> None:
+    """Release memory RELEASE_DELAY_S after the last call (called on the event loop)."""
+    global _timer
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        release_now()
+        return
+    if _timer is not None:
+        _timer.cancel()
+    _timer = loop.call_later(RELEASE_DELAY_S, release_now)
