@@ -3,7 +3,7 @@
 Usage:
   python bench/accuracy.py --half tuning|heldout [--seed 0] [--sample 15]
          [--corpus /work/corpus8] [--mirrors /work/.mirror] [--out DIR] [--reuse]
-         [--verdicts FILE]
+         [--verdicts FILE] [--rescore EARLIER-VERDICTS]
 
 Steps, all reproducible from the pinned corpus (bench/corpus.py APPLICATIONS) and the seed:
 1. Materialise the half's applications from their git mirrors (see bench/corpus.py).
@@ -156,6 +156,29 @@ def precision(drawn: dict[str, list[dict]], counts: Counter, verdicts: dict) -> 
     return "\n".join(rows) + "\n", unjudged
 
 
+def rescore(findings: list[dict], verdicts: dict) -> str:
+    """An earlier round's verdicts against today's findings: per rule, how many judged findings
+    are still reported (and the precision among them), how many false ones are gone (closed
+    false positives) and how many true ones are gone (lost true positives). No new judging:
+    findings that are new since that round are not in it."""
+    current = {f["id"] for f in findings}
+    counts = Counter(f["code"] for f in findings)
+    rows = ["| Rule | Findings now | Judged then | Still reported | True among them | Precision | False gone | True gone |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    by_rule: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for key, verdict in verdicts.items():
+        by_rule[key.split(":", 1)[0]].append((key, verdict))
+    for code in sorted(by_rule):
+        judged = by_rule[code]
+        kept = [v for k, v in judged if k in current]
+        true_kept = sum(1 for v in kept if v["verdict"])
+        false_gone = sum(1 for k, v in judged if k not in current and not v["verdict"])
+        true_gone = sum(1 for k, v in judged if k not in current and v["verdict"])
+        rate = f"{true_kept / len(kept):.2f}" if kept else "–"
+        rows.append(f"| {code} | {counts[code]} | {len(judged)} | {len(kept)} | {true_kept} | {rate} | {false_gone} | {true_gone} |")
+    return "\n".join(rows) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=["tuning", "heldout"], required=True)
@@ -166,6 +189,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: <corpus>/_accuracy")
     parser.add_argument("--reuse", action="store_true", help="read the stored findings.json instead of re-running")
     parser.add_argument("--verdicts", type=Path, default=None)
+    parser.add_argument("--rescore", type=Path, default=None,
+                        help="an earlier round's verdicts: how many of its judged findings are still reported")
     args = parser.parse_args()
     out = (args.out or args.corpus / "_accuracy") / args.half
     out.mkdir(parents=True, exist_ok=True)
@@ -180,6 +205,8 @@ def main() -> int:
             print(f"CHECKER PROBLEM {problem}", file=sys.stderr)
             status = 1
     counts = Counter(f["code"] for f in findings)
+    if args.rescore:
+        print(rescore(findings, json.loads(args.rescore.read_text())))
     print(write_counts(out / "counts.md", args.half, findings))
     drawn = sample(findings, args.sample, args.seed)
     sheet = out / f"sheet-seed{args.seed}.md"
