@@ -81,6 +81,7 @@ def _service_account_home(value: str, path: str) -> bool:
 
 class HardcodedAbsolutePath(Rule):
     code = "PR207"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-absolute-path"
     severity = Severity.WARNING
     summary = "A machine-specific absolute path (C:\\..., \\\\server\\share, /home/<user>/) is hardcoded"

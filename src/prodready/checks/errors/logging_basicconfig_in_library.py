@@ -29,6 +29,7 @@ def _only_statement(parents: list, stmt: ast.stmt) -> Optional[bool]:
 
 class LoggingBasicConfigInLibrary(Rule):
     code = "PR304"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "logging-basicconfig-in-library"
     severity = Severity.WARNING
     summary = "logging.basicConfig() is called by a module that is not an entry point"
