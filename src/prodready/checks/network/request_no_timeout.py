@@ -189,8 +189,6 @@ class RequestNoTimeout(Rule):
             return
         if last not in _LAST_NAMES:
             return
-        if ctx.file.is_test:
-            return
         timeout = keyword(node, "timeout")
         if timeout is not None:
             if is_none(timeout.value) and self._is_http_call(node, ctx, none_check=True):

@@ -66,7 +66,7 @@ class TrustRemoteCode(Rule):
     ]
 
     def visit_keyword(self, node: ast.keyword, ctx) -> None:
-        if node.arg != "trust_remote_code" or not is_true(node.value) or ctx.file.is_test:
+        if node.arg != "trust_remote_code" or not is_true(node.value):  # tests/tooling: production_only
             return
         call = ctx.parent
         if _opt_in_checked(node, ctx):
