@@ -75,11 +75,10 @@ def test_secret_confidence():
 
 @pytest.mark.parametrize("path", ["mysite/settings/dev.py", "mysite/settings/local.py", "proj/local_settings.py",
                                   "proj/settings_dev.py"])
-def test_dev_settings_lower_severity_to_information(path):
+def test_dev_settings_are_not_production(path):
+    # Dev/test settings modules are not a production code path (core/production.py).
     text = 'import os\nSECRET_KEY = "django-insecure-abc"\nAPI_TOKEN = os.getenv("API_TOKEN", "abc")\n'
-    found = findings(text, path)
-    assert {f.code for f in found} == {"PR201", "PR202"}
-    assert all(f.severity is Severity.INFORMATION for f in found)
+    assert findings(text, path) == []
 
 
 @pytest.mark.parametrize("path", ["tests/test_app.py", "app/tests/settings.py", "conftest.py", "proj/test_settings.py"])
@@ -185,9 +184,8 @@ def test_pr203_bool_of_lookup_is_left_to_pr204():
     assert [f.code for f in found] == ["PR204"]
 
 
-def test_pr203_dev_settings_information_for_run():
-    (finding,) = findings('from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n', "proj/settings/dev.py")
-    assert finding.severity is Severity.INFORMATION
+def test_pr203_dev_settings_are_not_production():
+    assert findings('from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n', "proj/settings/dev.py") == []
 
 
 def test_pr203_adds_import_os_once_for_several_fixes():

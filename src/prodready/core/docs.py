@@ -39,6 +39,13 @@ PREVIEW_NOTE = (
 )
 
 
+PRODUCTION_NOTE = (
+    "*Production code only*: not reported in tests, scripts, tools, docs, examples, benchmarks, "
+    "packaging files, settings templates, dev/CI/test settings or template trees "
+    "(see [docs/production-paths.md](../production-paths.md))."
+)
+
+
 def render_markdown(rule: type[Rule]) -> str:
     """The page for one rule: header, metadata line, its docs, and its own examples."""
     lines = [
@@ -47,6 +54,7 @@ def render_markdown(rule: type[Rule]) -> str:
         f"*Severity: {rule.severity.label}. Fix: {_FIX_WORDS.get(rule.fix_availability, rule.fix_availability)}.*",
         "",
         *([PREVIEW_NOTE, ""] if rule.preview else []),
+        *([PRODUCTION_NOTE, ""] if getattr(rule, "production_only", False) else []),
         rule.summary.rstrip(".") + ".",
         "",
         rule.doc_markdown(),

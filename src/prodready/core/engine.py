@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 from prodready.core.config import Config
 from prodready.core.context import Context, ModuleContext, PendingFinding
 from prodready.core.fileinfo import FileInfo
+from prodready.core.production import is_template_path, root_relative
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.frameworks import class_table
 from prodready.core.gcpause import paused_gc
@@ -67,9 +68,13 @@ class RuleSet:
         return cached
 
 
-def enabled_rules(rules: Iterable[type[Rule]], config: Config, path: Optional[str]) -> list[type[Rule]]:
+def enabled_rules(rules: Iterable[type[Rule]], config: Config, path: Optional[str],
+                  file: Optional[FileInfo] = None) -> list[type[Rule]]:
     # Project rules (core/project/rule.py) read the whole project, not one tree.
-    return [rule for rule in rules if not getattr(rule, "project_rule", False) and config.rule_enabled(rule, path)]
+    # Rules with ``production_only`` stay quiet on tests and tooling (core/production.py).
+    tooling = file is not None and not file.is_production
+    return [rule for rule in rules if not getattr(rule, "project_rule", False) and config.rule_enabled(rule, path)
+            and not (tooling and getattr(rule, "production_only", False))]
 
 
 def module_context(statements: Sequence[ast.stmt]) -> ModuleContext:
@@ -367,11 +372,13 @@ def analyze_source(
     ``project``: resolve names imported from the project's other modules (lazily, only for
     names a rule asks about; see core/crossmodule.py). None: this file alone.
     """
-    file = file or FileInfo.for_path(source.path, config.option("entrypoints", ()))
+    file = file or FileInfo.for_path(root_relative(source.path, config.root), config.option("entrypoints", ()))
     if skip_file(source.text):
         return Analysis([], source=source)
-    active = enabled_rules(rules, config, source.path)
+    active = enabled_rules(rules, config, source.path, file)
     tree = source.tree
+    if tree is None and is_template_path(file.path):
+        return Analysis([], source=source)  # a cookiecutter/Jinja template tree: not Python yet
     if tree is None:
         newer = _analyze_newer_syntax(source, config, rules)
         if newer is not None:

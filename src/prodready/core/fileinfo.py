@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Iterable
 
-_TEST_DIRS = {"tests", "test", "testing", "__tests__", "spec", "specs"}
+from prodready.core.production import is_production_path, is_test_path
+
 _SCRIPT_DIRS = {"scripts", "script", "bin", "tools", "examples_scripts", "notebooks"}
 _DEV_STEMS = re.compile(
     r"^(dev|develop|development|local|local_settings|settings_local|settings_dev|dev_settings|"
@@ -33,6 +34,8 @@ class FileInfo:
     is_entrypoint: bool
     is_script: bool
     is_migration: bool
+    #: Production code path (core/production.py): False for tests, tooling, dev settings, templates.
+    is_production: bool = True
 
     @property
     def is_production_settings(self) -> bool:
@@ -49,12 +52,7 @@ class FileInfo:
         parts = [p.lower() for p in pure.parts[:-1]]
         filename = pure.name.lower()
         stem = pure.stem.lower()
-        is_test = (
-            any(p in _TEST_DIRS for p in parts)
-            or filename.startswith("test_")
-            or filename.endswith("_test.py")
-            or filename in {"conftest.py", "tests.py", "test.py"}
-        )
+        is_test = is_test_path(path) or filename in {"tests.py", "test.py"}
         in_settings_dir = any(p in _SETTINGS_DIRS for p in parts[-2:])
         is_settings = stem in _SETTINGS_STEMS and (stem not in {"base", "common", "default", "defaults", "production", "prod"} or in_settings_dir)
         is_settings = is_settings or in_settings_dir or stem.startswith("settings") or stem.endswith("_settings") or stem.endswith("_config")
@@ -69,4 +67,5 @@ class FileInfo:
             any(p in _SCRIPT_DIRS for p in parts) or filename in _SCRIPT_FILES or filename.endswith(".ipynb")
         )
         is_migration = "migrations" in parts or "alembic" in parts
-        return cls(posix, is_test, is_dev, is_settings, is_entry, is_script, is_migration)
+        return cls(posix, is_test, is_dev, is_settings, is_entry, is_script, is_migration,
+                   is_production_path(posix) and not is_test)

@@ -87,6 +87,7 @@ from prodready.core.newer_syntax import (
 from prodready.core.context import ModuleContext, PendingFinding
 from prodready.core.engine import analyze_block, enabled_rules, finalize, module_context
 from prodready.core.fileinfo import FileInfo
+from prodready.core.production import root_relative
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.rule import Rule
 from prodready.core.newlines import count_line_ends, split_lines
@@ -145,8 +146,8 @@ class DocumentAnalyzer:
             self.path = path
         self.config = config
         self.rules = tuple(rules)
-        self.file = FileInfo.for_path(self.path, config.option("entrypoints", ()))
-        self.active = enabled_rules(self.rules, config, self.path)
+        self.file = FileInfo.for_path(root_relative(self.path, config.root), config.option("entrypoints", ()))
+        self.active = enabled_rules(self.rules, config, self.path, self.file)
         split_ok = self.split_classes and not any(
             rule.handlers().get("ClassDef") or getattr(rule, "finish", None) is not Rule.finish
             for rule in self.active

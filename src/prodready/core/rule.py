@@ -69,6 +69,9 @@ class Rule:
     # below the bar (docs/accuracy.md). `preview = true` (or `--preview`) turns preview rules on;
     # selecting one by its exact code or name turns on that one.
     preview: ClassVar[bool] = False
+    # A production-only rule is about deployed behaviour: it stays quiet on files that are not
+    # a production code path (tests, scripts, docs, examples, dev settings...: core/production.py).
+    production_only: ClassVar[bool] = False
 
     def __init__(self, ctx: "Context") -> None:
         self.ctx = ctx

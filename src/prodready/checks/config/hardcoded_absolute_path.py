@@ -81,6 +81,7 @@ def _service_account_home(value: str, path: str) -> bool:
 
 class HardcodedAbsolutePath(Rule):
     code = "PR207"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-absolute-path"
     severity = Severity.WARNING
     summary = "A machine-specific absolute path (C:\\..., \\\\server\\share, /home/<user>/) is hardcoded"
@@ -183,7 +184,7 @@ class HardcodedAbsolutePath(Rule):
             if parent.values[0] is not node:
                 return
             target = parent
-        if ctx.file.is_test or ctx.file.is_dev_config or ctx.file.is_migration:
+        if ctx.file.is_dev_config or ctx.file.is_migration:  # tests/tooling: production_only
             return
         if _REGEXISH.search(value) or (kind == "home" and " " in value):
             return

@@ -113,6 +113,7 @@ _OVERRIDE_MODULE_WORDS = ("local", "override", "custom", "user", "site", "system
 
 class HardcodedConfig(Rule):
     code = "PR208"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-config"
     severity = Severity.INFORMATION
     summary = "A deployment setting is a literal in a config module whose other settings come from the environment"
@@ -209,7 +210,7 @@ class HardcodedConfig(Rule):
 
     def _config_module(self, ctx) -> bool:
         file = ctx.file
-        return file.is_settings and not file.is_dev_config and not file.is_test and ctx.at_import_time
+        return file.is_settings and not file.is_dev_config and ctx.at_import_time  # tests/tooling: production_only
 
     def visit_Assign(self, node: ast.Assign, ctx) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):

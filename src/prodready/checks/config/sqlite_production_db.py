@@ -34,6 +34,7 @@ def _db_name(name: Optional[str]) -> bool:
 
 class SqliteProductionDb(Rule):
     code = "PR209"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "sqlite-production-db"
     severity = Severity.WARNING
     summary = "SQLite is the literal database of production settings"

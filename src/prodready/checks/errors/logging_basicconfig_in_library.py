@@ -29,6 +29,7 @@ def _only_statement(parents: list, stmt: ast.stmt) -> Optional[bool]:
 
 class LoggingBasicConfigInLibrary(Rule):
     code = "PR304"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "logging-basicconfig-in-library"
     severity = Severity.WARNING
     summary = "logging.basicConfig() is called by a module that is not an entry point"
@@ -136,7 +137,7 @@ class LoggingBasicConfigInLibrary(Rule):
         if ctx.call_name(node) != "logging.basicConfig":
             return
         file = ctx.file
-        if ctx.in_main_guard or file.is_entrypoint or file.is_test or file.is_script or file.is_settings:
+        if ctx.in_main_guard or file.is_entrypoint or file.is_script or file.is_settings:  # tests/tooling: production_only
             return
         # A module with an `if __name__ == "__main__":` block is a script: its import-time
         # configuration is the script's own (a fact, since the guard may be another block).

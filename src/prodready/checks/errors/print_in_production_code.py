@@ -70,6 +70,7 @@ def _gated_output(ctx) -> bool:
 
 class PrintInProductionCode(Rule):
     code = "PR305"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "print-in-production-code"
     severity = Severity.INFORMATION
     summary = "print() in application code instead of logging"
@@ -158,6 +159,8 @@ class PrintInProductionCode(Rule):
         Example("if __name__ == '__main__':\n    print('hello')\n", note="main guard"),
         Example("print('hello')\n", path="myapp/__main__.py"),
         Example("def test_x():\n    print('debug')\n", path="tests/test_x.py"),
+        Example("def report(rows):\n    for row in rows:\n        print(row)\n", path="scripts/export_users.py",
+                note="scripts are tooling: stdout is their output"),
         Example("print('hello')\n", path="scripts/seed.py"),
         Example("print('hello')\n", path="setup.py"),
         Example("print('hello')\n", path="docs/conf.py"),

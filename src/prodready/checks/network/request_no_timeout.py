@@ -65,6 +65,7 @@ def _insert_keyword_edit(source, call: ast.Call, text: str) -> tuple[int, str]:
 
 class RequestNoTimeout(Rule):
     code = "PR405"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "request-no-timeout"
     severity = Severity.WARNING
     summary = "An outgoing HTTP request has no timeout"
@@ -142,6 +143,8 @@ class RequestNoTimeout(Rule):
         "class Cache:\n    def __init__(self):\n        self.store = {}\n\n    def fetch(self, key):\n        return self.store.get(key)\n",
         "import requests\nfrom requests.adapters import HTTPAdapter\ns = requests.Session()\ns.mount(\"https://\", TimeoutAdapter(timeout=5))\ndef f():\n    return s.get(url)\n",
         Example("import requests\nr = requests.get(url)\n", path="tests/test_api.py", note="test code"),
+        Example("import requests\ndef fetch(url):\n    return requests.get(url).json()\n", path="benchmarks/bench_api.py",
+                note="benchmarks are tooling, not the service"),
         "import aiohttp\ntimeout = aiohttp.ClientTimeout(total=None, sock_read=30)\n",
         "import requests\nr = requests.Session().request(\"GET\", url, None, None, None, None, None, None, 10)\n",
         Example("import socket\nfrom urllib.request import urlopen\nsocket.setdefaulttimeout(10)\nbody = urlopen(url).read()\n",
@@ -185,8 +188,6 @@ class RequestNoTimeout(Rule):
         else:
             return
         if last not in _LAST_NAMES:
-            return
-        if ctx.file.is_test:
             return
         timeout = keyword(node, "timeout")
         if timeout is not None:

@@ -7,15 +7,11 @@ from functools import lru_cache
 from typing import Optional
 
 from prodready.core.findings import Edit
+from prodready.core.production import is_test_path  # noqa: F401  (re-exported: one answer, core/production.py)
 
 _DEV_NAMES = frozenset({"dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci"})
 
 
-def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (any(p in ("tests", "test", "testing") for p in parts[:-1]) or name.startswith("test_")
-            or name.endswith("_test.py") or name == "conftest.py")
 
 
 def is_dev_config_path(path: str) -> bool:

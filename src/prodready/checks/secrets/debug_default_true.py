@@ -202,6 +202,7 @@ def _off_literal(value: Any, quote: str) -> Optional[str]:
 
 class DebugDefaultTrue(Rule):
     code = "PR203"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "debug-default-true"
     severity = Severity.ERROR
     summary = "Debug mode is on when nothing is configured"
@@ -217,7 +218,8 @@ class DebugDefaultTrue(Rule):
     `config("DEBUG", default=True, cast=bool)`, `environ.Env(DEBUG=(bool, True))`,
     `os.environ.setdefault("FLASK_DEBUG", "1")`, and `DEBUG = os.getenv("DEBUG", "False")`
     (the *string* `"False"` is true). Literal forms: `DEBUG = True` in a production settings
-    module (not in `settings/dev.py`, `local.py`, tests, nor inside a `DevelopmentConfig`/
+    module (not in `settings/dev.py`, `settings/local.py`, tests or other files that are not a
+    production path (docs/production-paths.md), nor inside a `DevelopmentConfig`/
     `TestingConfig` class), `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)`,
     `app.debug = True`, `app.run(debug=True)`, `socketio.run(app, debug=True)`,
     `FastAPI(debug=True)`, and `debug: bool = True` in a pydantic-settings class.
@@ -288,8 +290,8 @@ class DebugDefaultTrue(Rule):
         'from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    debug: bool = True\n',
         Example('class Config:\n    DEBUG = True\n', path="app/config.py"),
         'from flask import Flask\napp = Flask(__name__)\napp.config.update(DEBUG=True)\n',
-        Example('from flask import Flask\napp = Flask(__name__)\napp.run(port=5000, debug=True)\n', path="proj/settings/dev.py",
-                note="dev settings: information severity"),
+        Example('from flask import Flask\napp = Flask(__name__)\napp.run(port=5000, debug=True)\n', path="proj/server.py",
+                note="production code path"),
         'from fastapi import FastAPI\nimport os\napp = FastAPI(debug=os.getenv("DEBUG", "yes") == "yes")\n',
         "import os\nDEBUG = os.getenv('DEBUG', 'True').lower() == 'true'\n",
     ]
@@ -300,6 +302,10 @@ class DebugDefaultTrue(Rule):
         'import os\nDEBUG = os.getenv("DEBUG") == "True"\n',
         'import environ\nenv = environ.Env()\nDEBUG = env.bool("DEBUG", default=False)\n',
         Example('DEBUG = True\n', path="mysite/settings/dev.py", note="dev settings may turn debug on"),
+        Example('from flask import Flask\napp = Flask(__name__)\napp.run(port=5000, debug=True)\n', path="proj/settings/dev.py",
+                note="dev settings: not a production path"),
+        Example('from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n', path="scripts/run_local.py",
+                note="scripts are tooling"),
         Example('DEBUG = True\n', path="mysite/local_settings.py", note="local settings"),
         Example('DEBUG = True\n', path="app/views.py", note="not a settings module"),
         Example('class DevelopmentConfig:\n    DEBUG = True\n', path="app/config.py", note="a development config class"),

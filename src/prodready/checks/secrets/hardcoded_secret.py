@@ -83,6 +83,7 @@ def _names_another_setting(name: str, value: str) -> bool:
 
 class HardcodedSecret(Rule):
     code = "PR201"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-secret"
     severity = Severity.ERROR
     summary = "A secret (key, token, password) is hardcoded as a string literal"
@@ -121,9 +122,11 @@ class HardcodedSecret(Rule):
     them (`LEGACY_DEFAULT_ADMIN_PASSWORD`), and dummy API keys that only satisfy a client
     library (`api_key="ollama"`, `"EMPTY"`, `"unused"`, `"sk-FAKE-..."`: they grant no
     access; a placeholder `SECRET_KEY` or password still is reported); members of `Enum`/`Choices` classes; fields of pydantic
-    `BaseSettings` classes (PR202 reports those). In dev/test settings modules
-    (`settings/dev.py`, `local.py`) and `DevelopmentConfig`/`TestingConfig` classes the
-    severity is information.
+    `BaseSettings` classes (PR202 reports those). Files that are not a production
+    code path are skipped (tests, `scripts/`, `tools/`, `docs/`, `examples/`, `dev/`, `eval/`,
+    `benchmarks/`, `setup.py`, settings templates `*.example.py` and dev/test settings modules
+    `settings/dev.py`, `settings/local.py`, `settings_dev.py`: see docs/production-paths.md);
+    inside `DevelopmentConfig`/`TestingConfig` classes the severity is information.
 
     ## Why is this bad?
     A secret in source code is shared with everyone who can read the repository, its forks,
@@ -165,8 +168,7 @@ class HardcodedSecret(Rule):
         'class Client:\n    def __init__(self):\n        self.api_key = "abc123"\n',
         'config = dict(DB_PASSWORD="hunter2")\n',
         'jwtSecret = "super-secret"\n',
-        Example('SECRET_KEY = "django-insecure-dev"\n', path="mysite/settings/dev.py",
-                note="dev settings: reported with information severity"),
+        Example('SECRET_KEY = "django-insecure-8f2k$w0x"\n', path="mysite/settings/production.py", note="production settings"),
         'import os as operating_system\nAWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG"\n',
         'os = None\nWEBHOOK_SECRET = "whsec_123"\n',
         'STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\nMAPBOX_KEY = "pk9a8sd7f6a5s4d3f2a1"\n',
@@ -182,6 +184,10 @@ class HardcodedSecret(Rule):
         'SECRET_KEY = ""\n',
         'API_KEY_HEADER = "X-API-Key"\n',
         Example('SECRET_KEY = "test-secret"\n', path="tests/settings.py", note="tests are skipped"),
+        Example('SECRET_KEY = "django-insecure-dev"\n', path="mysite/settings/dev.py", note="dev settings: not a production path"),
+        Example('c.S3Storage.secret_key = "password"\n', path="examples/docker/assets/conda_store_config.py",
+                note="examples are tooling, not the service"),
+        Example('API_TOKEN = "tok_live_abcdef123456"\n', path="scripts/seed_demo.py", note="scripts are tooling"),
         Example('SECRET_KEY = "test-secret"\n', path="app/conftest.py", note="conftest is test code"),
         Example('import enum\nclass GrantType(str, enum.Enum):\n    PASSWORD = "password"\n    TOKEN = "refresh"\n',
                 note="enum members name things"),

@@ -44,6 +44,7 @@ _SECRET_TYPES = frozenset({"pydantic.SecretStr", "pydantic.types.SecretStr", "py
 
 class HardcodedSecretDefault(Rule):
     code = "PR202"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-secret-default"
     severity = Severity.ERROR
     summary = "An environment lookup for a secret falls back to a hardcoded value"
@@ -58,8 +59,8 @@ class HardcodedSecretDefault(Rule):
     `BaseSettings` classes with a literal default (`secret_key: str = "dev"`).
     `""` and `None` fallbacks are not reported (they do not hide a secret), nor are dummy
     API keys that only satisfy a client library (`os.environ.get("OLLAMA_API_KEY", "ollama")`),
-    nor is test code;
-    in dev/test settings modules the severity is information.
+    nor is code that is not a production path (tests, `scripts/`, `examples/`, `docs/`,
+    settings templates and dev/test settings modules: see docs/production-paths.md).
 
     ## Why is this bad?
     When the variable is missing in production (a typo, a forgotten secret in a new
@@ -106,8 +107,8 @@ class HardcodedSecretDefault(Rule):
         'from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    secret_key: str = "dev-secret"\n    debug: bool = False\n',
         'from pydantic import Field\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    api_key: str = Field("changeme", description="API key")\n',
         'import os as o\nJWT_SECRET = o.getenv("JWT_SECRET", "secret")\n',
-        Example('import os\nSECRET_KEY = os.getenv("SECRET_KEY", "local-secret")\n', path="proj/settings/local.py",
-                note="dev settings: information severity"),
+        Example('import os\nSECRET_KEY = os.getenv("SECRET_KEY", "local-secret")\n', path="proj/settings/production.py",
+                note="production settings"),
         'from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n    pass\nclass Settings(Base):\n    stripe_key: str = "sk_test_123"\n',
         'from decouple import config\nPASSWORD = config("DB_PASSWORD", "postgres")\n',
         'import os\nSECRET_KEY = os.environ.get("SECRET_KEY") or "dev-secret"\n',
@@ -127,6 +128,8 @@ class HardcodedSecretDefault(Rule):
         Example('from pydantic import BaseModel\nclass Login(BaseModel):\n    password: str = "x"\n',
                 note="a plain model is not settings (PR201 territory at most)"),
         Example('import os\nSECRET_KEY = os.getenv("SECRET_KEY", "test")\n', path="tests/settings.py", note="tests are skipped"),
+        Example('import os\nSECRET_KEY = os.getenv("SECRET_KEY", "local-secret")\n', path="proj/settings/local.py",
+                note="dev settings: not a production path"),
         'cache = {}\nSECRET_KEY = cache.get("SECRET_KEY", "x")\n',
         'import os\nSECRET_KEY = os.getenv("SECRET_KEY", default_key)\n',
         'import os\nSECRET_KEY = os.environ.get("SECRET_KEY") or ""\n',

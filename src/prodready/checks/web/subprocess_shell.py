@@ -145,6 +145,7 @@ def _removal_span(ctx, call: ast.Call, kw: ast.keyword) -> tuple[int, int]:
 
 class SubprocessShell(Rule):
     code = "PR404"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "subprocess-shell"
     severity = Severity.ERROR
     summary = "A command runs through the shell (`shell=True`, `os.system`, `os.popen`)"
@@ -218,6 +219,8 @@ class SubprocessShell(Rule):
         "def system(cmd):\n    return cmd\nsystem(\"ls\")\n",
         "import os\nos.path.join(a, b)\n",
         Example("import os\nos.system(\"clear\")\n", path="tests/test_cli.py", note="test code"),
+        Example("import subprocess\ndef build(tag):\n    subprocess.run(f\"docker build -t {tag} .\", shell=True)\n",
+                path="tools/release.py", note="tools are tooling, not the service"),
         "class Runner:\n    def run(self, cmd, shell=True):\n        return cmd\nRunner().run(\"x\", shell=True)\n",
     ]
     unsafe_fixed = {
@@ -242,7 +245,7 @@ class SubprocessShell(Rule):
 
     def visit_Call(self, node: ast.Call, ctx) -> None:
         last = callee_last(node.func, ctx)
-        if last not in _SHELL_LAST or ctx.file.is_test:
+        if last not in _SHELL_LAST:  # tests/tooling: production_only
             return
         callee = ctx.resolve(node.func) or ""
         shell_kw = None

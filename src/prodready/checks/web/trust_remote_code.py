@@ -14,6 +14,7 @@ _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 class TrustRemoteCode(Rule):
     code = "PR407"
+    production_only = True  # quiet on tests and tooling: core/production.py
     name = "trust-remote-code"
     severity = Severity.WARNING
     summary = "`trust_remote_code=True` runs Python code downloaded from the model repository"
@@ -65,7 +66,7 @@ class TrustRemoteCode(Rule):
     ]
 
     def visit_keyword(self, node: ast.keyword, ctx) -> None:
-        if node.arg != "trust_remote_code" or not is_true(node.value) or ctx.file.is_test:
+        if node.arg != "trust_remote_code" or not is_true(node.value):  # tests/tooling: production_only
             return
         call = ctx.parent
         if _opt_in_checked(node, ctx):
