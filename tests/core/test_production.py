@@ -93,3 +93,26 @@ def test_production_only_rules_quiet_on_tooling_but_not_under_a_test_named_temp_
     root = tmp_path / "test_x0" / "proj"
     path = str(root / "app" / "settings.py")
     assert [f for f in _analyze(path, text, root=str(root)).findings if f.code == "PR201"]
+
+
+def test_folders_above_the_project_never_make_it_tooling(tmp_path, monkeypatch):
+    """A checkout under ~/dev/ (or /srv/tools/) is production code: the path facts are decided
+    below the nearest folder with a project marker, in the CLI and in the engine."""
+    import subprocess
+    import sys
+
+    from prodready.core.production import root_relative
+
+    project = tmp_path / "dev" / "shop"
+    (project / "app").mkdir(parents=True)
+    (project / "scripts").mkdir()
+    (project / "requirements.txt").write_text("requests\n")
+    code = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+    (project / "app" / "views.py").write_text(code)
+    (project / "scripts" / "seed.py").write_text(code)
+    assert root_relative(str(project / "app" / "views.py"), None) == "app/views.py"
+    assert root_relative(str(project / "scripts" / "seed.py"), None) == "scripts/seed.py"
+    out = subprocess.run([sys.executable, "-P", "-m", "prodready", "check", "--no-cache", "--isolated", "-q",
+                          "--select", "PR405", str(project)], cwd=tmp_path, capture_output=True, text=True).stdout
+    assert "app/views.py:4:12: PR405" in out
+    assert "seed.py" not in out

@@ -21,6 +21,7 @@ from prodready import urls
 from prodready.cli import output
 from prodready.cli.suggest import SuggestingParser
 from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
+from prodready.core.production import project_root_of, root_relative
 from prodready.core.config import Config, ConfigError
 from prodready.core.config_checks import check_glob
 
@@ -266,13 +267,15 @@ def _display(path: Path, cwd: Path) -> str:
 
 
 def _analysis_path(path: Path, cwd: Path, config: Config) -> str:
-    """The path rules see (test file? settings module?): relative to the project root."""
-    if config.root:
-        rel = _under(path, Path(config.root))
-        if rel is not None:
-            return rel
-    rel = _under(path, cwd)
-    return rel if rel is not None else path.as_posix()
+    """The path rules see (test file? settings module?): relative to the project root (the
+    configuration's folder, else the nearest folder with a project marker), never to the
+    folders above it: `prodready check ~/dev/shop` must not make every file look like tooling."""
+    for root in (config.root, project_root_of(str(path.absolute())), cwd):
+        if root:
+            rel = _under(path, Path(root))
+            if rel is not None:
+                return rel
+    return root_relative(str(path.absolute()), None)
 
 
 def _run_tasks(tasks: list[Task], jobs: int, console: Console) -> list[FileResult]:

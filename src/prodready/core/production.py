@@ -11,6 +11,10 @@ binds, timeouts, prints, shell commands...) stay quiet there. Every rule and hel
 
 from __future__ import annotations
 
+import functools
+import os
+from typing import Optional
+
 from functools import lru_cache
 
 # Folder names (any segment) that hold tests.
@@ -83,16 +87,42 @@ def is_production_path(path: str) -> bool:
     return parts[-1] not in TOOLING_FILES
 
 
+# Files whose folder is a project's root: the path facts are decided below it, never above
+# (a checkout under ~/dev/ or /srv/tools/ is not tooling code).
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py", ".git")
+
+
+@functools.lru_cache(maxsize=1024)
+def _marked_root(folder: str) -> Optional[str]:
+    current = folder
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in PROJECT_MARKERS):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def project_root_of(path: str) -> Optional[str]:
+    """The nearest folder above ``path`` (absolute) holding a project marker, or None."""
+    return _marked_root(os.path.dirname(os.path.abspath(path)))
+
+
 def root_relative(path: str, root) -> str:
     """``path`` relative to the project ``root`` when it lies under it (what the path facts
-    are decided on), else ``path`` unchanged."""
-    import os
-
-    if not root or not os.path.isabs(path):
+    are decided on). Without a configured root, the nearest folder with a project marker is
+    the root; with none, only the file name counts, so folders above the project (``~/dev/``)
+    never make code look like tooling."""
+    if not os.path.isabs(path):
         return path
-
-    try:
-        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(str(root)))
-    except ValueError:  # another drive on Windows
-        return path
-    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+    for candidate in (root, project_root_of(path)):
+        if not candidate:
+            continue
+        try:
+            rel = os.path.relpath(os.path.abspath(path), os.path.abspath(str(candidate)))
+        except ValueError:  # another drive on Windows
+            continue
+        if not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+    return os.path.basename(path)
