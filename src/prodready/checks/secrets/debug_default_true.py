@@ -202,6 +202,7 @@ def _off_literal(value: Any, quote: str) -> Optional[str]:
 
 class DebugDefaultTrue(Rule):
     code = "PR203"
+    equivalent_codes = ("S201", "B201")
     name = "debug-default-true"
     severity = Severity.ERROR
     summary = "Debug mode is on when nothing is configured"

@@ -83,6 +83,7 @@ def _names_another_setting(name: str, value: str) -> bool:
 
 class HardcodedSecret(Rule):
     code = "PR201"
+    equivalent_codes = ("S105", "S106", "B105", "B106")
     name = "hardcoded-secret"
     severity = Severity.ERROR
     summary = "A secret (key, token, password) is hardcoded as a string literal"
