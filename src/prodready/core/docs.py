@@ -85,7 +85,21 @@ def render_markdown(rule: type[Rule]) -> str:
         f"turn the rule off with `ignore = [\"{rule.name}\"]` in `[tool.prodready]`.",
         "",
     ]
+    also = _equivalents_line(rule)
+    if also:
+        lines[-1:-1] = ["", also]
     return "\n".join(lines)
+
+
+def _equivalents_line(rule: type[Rule]) -> str:
+    """The Ruff/Bandit comments that silence this rule too (core/suppress.py)."""
+    codes = rule.equivalent_codes
+    if not codes:
+        return ""
+    bandit = [c for c in codes if c[:1] == "B" and c[1:].isdigit()]
+    noqa = [f"`# noqa: {c}`" for c in codes if c not in bandit]  # Ruff's B codes are bugbear's
+    nosec = ([f"`# nosec {c}`" for c in bandit] + ["`# nosec`"]) if bandit else []
+    return "Also silenced by: " + ", ".join(noqa + nosec) + "."
 
 
 def _fence(path: str) -> str:

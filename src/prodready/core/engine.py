@@ -353,7 +353,8 @@ def finalize(
         if level is not None:
             finding = Finding(finding.code, finding.name, level, finding.message,
                               finding.start, finding.end, finding.fixes, finding.tags)
-        if is_suppressed(source, finding.code, finding.name, finding.start, finding.end):
+        if is_suppressed(source, finding.code, finding.name, finding.start, finding.end,
+                         rule.equivalent_codes):
             continue
         kept.setdefault((finding.code, finding.start, finding.end), finding)
     return sorted(kept.values(), key=lambda f: (f.start, f.code, f.end))

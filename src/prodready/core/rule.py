@@ -65,6 +65,9 @@ class Rule:
     fixed: ClassVar[dict[str, str]] = {}
     unsafe_fixed: ClassVar[dict[str, str]] = {}
     tags: ClassVar[tuple[str, ...]] = ()
+    # Ruff/Bandit codes for the same mistake: `# noqa: S105` / `# nosec B105` silence this rule
+    # too (core/suppress.py), so code already annotated for those tools needs no new comment.
+    equivalent_codes: ClassVar[tuple[str, ...]] = ()
     # A preview rule is available but off by default: its precision on code nobody tuned on is
     # below the bar (docs/accuracy.md). `preview = true` (or `--preview`) turns preview rules on;
     # selecting one by its exact code or name turns on that one.

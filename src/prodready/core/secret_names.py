@@ -251,6 +251,10 @@ def secret_confidence(value: Optional[str]) -> Confidence:
         return Confidence.NONE  # prose: a label, help text or error message
     if len(stripped) < 3 or stripped.startswith("-") or _REGEX_HINT.search(stripped) or _SPECIAL_TOKEN.match(stripped):
         return Confidence.NONE  # a one-letter code, a CLI option, a regular expression
+    if _UPPER_TOKEN.match(stripped) and not _PLACEHOLDER_LEAD.match(stripped.strip("<|>")):
+        return Confidence.NONE  # a model's special token: "<IMG_CONTEXT>", "<|IMAGE_PAD|>"
+    if _LABEL_WORD.match(stripped) and stripped not in _PLACEHOLDER_WORDS:
+        return Confidence.NONE  # an enum / type label in upper case: {"password": "LDAP"}
     if _NAME_LIKE.match(stripped) or _HEADER_NAME.match(stripped) or _DOTTED_NAME.match(stripped):
         return Confidence.NONE  # the *name* of a setting, header or key: "AWS_SECRET_ACCESS_KEY"
     if _SNAKE_NAME.match(stripped) and not set(re.split(r"_+", stripped.upper())) & _PLACEHOLDER_WORDS:
@@ -268,6 +272,13 @@ def secret_confidence(value: Optional[str]) -> Confidence:
 
 _REGEX_HINT = re.compile(r"\\[wdsWDSb]|\[\^|\(\?|\.\*|\.\+|\$$")
 _SPECIAL_TOKEN = re.compile(r"^<[A-Za-z/|_]{1,8}>$")  # tokenizer/parser tokens: "<pad>", "<EOF>"
+# A bracketed upper-case identifier is a tokenizer's special token, unless it reads as a
+# placeholder for the user to fill in ("<YOUR_API_KEY>", which stays a finding).
+_UPPER_TOKEN = re.compile(r"^<\|?[A-Z][A-Z0-9_]*\|?>$")
+_PLACEHOLDER_LEAD = re.compile(r"^(YOUR|MY|CHANGE|REPLACE|INSERT|PUT|ENTER)(_|$)")
+# One upper-case word without digits: Python spells enum members and type labels that way
+# ("LDAP", "OAUTH", "BASIC"); placeholder words ("ADMIN", "SECRET") stay findings.
+_LABEL_WORD = re.compile(r"^[A-Z]{2,}$")
 _NAME_LIKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _HEADER_NAME = re.compile(r"^(X-[A-Za-z0-9-]+|[A-Z][a-z]+(-[A-Z][a-z0-9]*)+)$")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z_]*([.:]+[A-Za-z_][A-Za-z_]*)+$")

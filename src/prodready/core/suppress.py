@@ -1,6 +1,10 @@
 """Suppression comments: ``# noqa``, ``# noqa: PR101``, ``# noqa: naive-utcnow``,
 ``# prodready: ignore``, ``# prodready: ignore[naive-utcnow, PR201]`` on the finding's line
 (first or last line of a multi-line finding), and ``# prodready: skip-file`` anywhere.
+
+A rule's ``equivalent_codes`` (the Ruff/Bandit codes for the same mistake) count too:
+``# noqa: S105`` silences the rule that declares S105; ``# nosec`` silences every rule with a
+Bandit ``B`` code, ``# nosec B105`` / ``# nosec: B105,B106`` only the rules with those codes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from prodready.core.source import SourceFile
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[,\s]+[\w\-]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*prodready:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_NOSEC = re.compile(r"#\s*nosec\b(?::?\s*(?P<codes>B\d+(?:\s*,\s*B\d+|\s+B\d+)*))?", re.IGNORECASE)
 _SKIP_FILE = re.compile(r"^\s*#\s*prodready:\s*skip-file\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -34,18 +39,37 @@ def line_suppressions(line: str) -> Optional[set[str]]:
     return found
 
 
-def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int) -> bool:
+def nosec_suppressions(line: str) -> Optional[set[str]]:
+    """Bandit codes a ``# nosec`` on this line names; an empty set means every one; None, no nosec."""
+    if "nosec" not in line.lower():
+        return None
+    found: Optional[set[str]] = None
+    for match in _NOSEC.finditer(line):
+        codes = match.group("codes")
+        if not codes:
+            return set()
+        found = (found or set()) | {c.strip().lower() for c in re.split(r"[,\s]+", codes) if c.strip()}
+    return found
+
+
+def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int,
+                  equivalents: tuple[str, ...] = ()) -> bool:
     if not source.may_have_suppressions:
         return False
     lines = {source.line_of(start), source.line_of(max(start, end - 1))}
     # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py).
     lines.add(logical_lines.for_source(source).end(source.line_of(start)))
+    accepted = {code.lower(), name, *(c.lower() for c in equivalents)}
+    bandit = {c.lower() for c in equivalents if c[:1] in "bB" and c[1:].isdigit()}
     for line in lines:
-        codes = line_suppressions(source.line_text(line))
-        if codes is None:
-            continue
-        if not codes or code.lower() in codes or name in codes:
+        text = source.line_text(line)
+        codes = line_suppressions(text)
+        if codes is not None and (not codes or accepted & codes):
             return True
+        if bandit:
+            nosec = nosec_suppressions(text)
+            if nosec is not None and (not nosec or bandit & nosec):
+                return True
     return False
 
 

@@ -73,6 +73,7 @@ def _literal_port(node: ast.AST) -> bool:
 class HardcodedServerBind(Rule):
     code = "PR206"
     production_only = True  # quiet on tests and tooling: core/production.py
+    equivalent_codes = ("S104", "B104")
     name = "hardcoded-server-bind"
     severity = Severity.INFORMATION
     summary = "The server's host or port is a literal in app.run()/uvicorn.run()"

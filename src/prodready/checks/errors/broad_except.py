@@ -201,6 +201,7 @@ def _at_boundary(ctx) -> bool:
 
 class BroadExcept(Rule):
     code = "PR302"
+    equivalent_codes = ("BLE001", "E722")
     name = "broad-except"
     severity = Severity.WARNING
     summary = "A broad except (Exception, BaseException, bare except) swallows errors"

@@ -71,6 +71,7 @@ def _gated_output(ctx) -> bool:
 class PrintInProductionCode(Rule):
     code = "PR305"
     production_only = True  # quiet on tests and tooling: core/production.py
+    equivalent_codes = ("T201",)
     name = "print-in-production-code"
     severity = Severity.INFORMATION
     summary = "print() in application code instead of logging"

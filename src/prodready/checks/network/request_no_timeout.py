@@ -66,6 +66,7 @@ def _insert_keyword_edit(source, call: ast.Call, text: str) -> tuple[int, str]:
 class RequestNoTimeout(Rule):
     code = "PR405"
     production_only = True  # quiet on tests and tooling: core/production.py
+    equivalent_codes = ("S113", "B113")
     name = "request-no-timeout"
     severity = Severity.WARNING
     summary = "An outgoing HTTP request has no timeout"

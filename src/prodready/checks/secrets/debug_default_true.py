@@ -203,6 +203,7 @@ def _off_literal(value: Any, quote: str) -> Optional[str]:
 class DebugDefaultTrue(Rule):
     code = "PR203"
     production_only = True  # quiet on tests and tooling: core/production.py
+    equivalent_codes = ("S201", "B201")
     name = "debug-default-true"
     severity = Severity.ERROR
     summary = "Debug mode is on when nothing is configured"

@@ -84,6 +84,7 @@ def _names_another_setting(name: str, value: str) -> bool:
 class HardcodedSecret(Rule):
     code = "PR201"
     production_only = True  # quiet on tests and tooling: core/production.py
+    equivalent_codes = ("S105", "S106", "B105", "B106")
     name = "hardcoded-secret"
     severity = Severity.ERROR
     summary = "A secret (key, token, password) is hardcoded as a string literal"
@@ -174,9 +175,14 @@ class HardcodedSecret(Rule):
         'STRIPE_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\nMAPBOX_KEY = "pk9a8sd7f6a5s4d3f2a1"\n',
         Example('class DevelopmentConfig:\n    SECRET_KEY = "dev"\n', path="app/config.py",
                 note="a development config class: information severity"),
+        'API_TOKEN = "<YOUR_API_TOKEN>"\nDB_PASSWORD = "ADMIN"\n',
     ]
     valid = [
         'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+        Example('IMG_CONTEXT_TOKEN = "<IMG_CONTEXT>"\nIMAGE_PAD_TOKEN = "<|IMAGE_PAD|>"\nPAD_TOKEN = "[PAD]"\n',
+                note="A model's special tokens in brackets are vocabulary entries, not credentials."),
+        Example('AUTH_BACKENDS = {"password": "LDAP", "token": "OAUTH"}\nAUTH_TYPE = "password"\n',
+                note="An upper-case word is an enum or type label: which kind of authentication, not a password."),
         'TOKEN_TYPE = "bearer"\n',
         'PASSWORD_FIELD = "password"\nSECRET_KEY_PATH = "/run/secrets/key"\nJWT_ALGORITHM = "HS256"\n',
         'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n',

@@ -58,6 +58,40 @@ def _verifies_signature(node: ast.AST, resolve) -> bool:
     return False
 
 
+_AUTH_HEADER_WORDS = ("authorization", "api-key", "api_key", "apikey", "token", "signature", "secret", "auth")
+
+
+def _auth_header_name(node: ast.expr) -> bool:
+    """A header name (``"Authorization"``, ``"X-Api-Key"``, ``"HTTP_X_AUTH_TOKEN"``) that carries
+    a credential the client sends itself; the CSRF token header is not one."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    lowered = node.value.lower()
+    return "csrf" not in lowered and any(w in lowered for w in _AUTH_HEADER_WORDS)
+
+
+def _reads_auth_header(node: ast.AST) -> bool:
+    """Does the code under ``node`` read a credential from a request header
+    (``request.headers["Authorization"]``, ``request.META.get("HTTP_X_API_KEY")``)? Such a
+    view authenticates without cookies, so a cross-site request carries no credential.
+    ``request.COOKIES[...]`` is cookie authentication and does not count."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Subscript):
+            holder, key = child.value, child.slice
+        elif (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+              and child.func.attr == "get" and child.args):
+            holder, key = child.func.value, child.args[0]
+        else:
+            continue
+        if isinstance(holder, ast.Attribute) and holder.attr in ("headers", "META") and _auth_header_name(key):
+            return True
+    return False
+
+
+def _local_calls(node: ast.AST) -> set[str]:
+    return {c.func.id for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+
+
 def _is_api_view(func: ast.AST, resolve) -> bool:
     for decorator in getattr(func, "decorator_list", ()):
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -88,7 +122,12 @@ class CsrfExempt(Rule):
     Webhook receivers that verify the sender's signature (`stripe.Webhook.construct_event`,
     `hmac.compare_digest`, a `verify_signature(...)`-like call) legitimately need
     `csrf_exempt`; they are reported as information, as a reminder that the signature check
-    is what protects them.
+    is what protects them, also when the check is in a helper of the same module. A view
+    that authenticates from a credential header (`request.headers["Authorization"]`,
+    `request.META.get("HTTP_X_API_KEY")`, directly or in a same-module helper) is not
+    reported: a cross-site request cannot set that header, and without cookie
+    authentication there is nothing to forge. A token read from `request.COOKIES` is cookie
+    authentication and still reported.
 
     ## Why is this bad?
     A CSRF-exempt view accepts state-changing requests that another website makes with your
@@ -121,6 +160,10 @@ class CsrfExempt(Rule):
     """
     invalid = [
         "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef update_profile(request):\n    return None\n",
+        "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef upload(request):\n"
+        "    user = decode_jwt(request.COOKIES[\"jwt\"])\n    request.session[\"last\"] = user.id\n    return handle(request.user)\n",
+        "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef save(request):\n"
+        "    token = request.headers[\"X-CSRFToken\"]\n    return store(request.user, token)\n",
         "from django.utils.decorators import method_decorator\nfrom django.views import View\nfrom django.views.decorators.csrf import csrf_exempt\n\n@method_decorator(csrf_exempt, name=\"dispatch\")\nclass Upload(View):\n    def post(self, request):\n        return None\n",
         "from django.urls import path\nfrom django.views.decorators.csrf import csrf_exempt\nfrom . import views\n\nurlpatterns = [path(\"upload/\", csrf_exempt(views.Upload.as_view()))]\n",
         # DRF: redundant, information, safe fix
@@ -133,19 +176,32 @@ class CsrfExempt(Rule):
         "import hmac\nfrom django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef github_hook(request):\n    if not hmac.compare_digest(sign(request.body), request.headers[\"X-Hub-Signature-256\"]):\n        return None\n    return handle(request)\n",
         "from django.views.decorators import csrf\n\n@csrf.csrf_exempt\ndef hook(request):\n    return None\n",
         "from django.views.decorators.csrf import csrf_exempt as no_csrf\n\n@no_csrf\ndef hook(request):\n    return None\n",
+        "import hmac\nfrom django.views.decorators.csrf import csrf_exempt\n\ndef check(request):\n"
+        "    return hmac.compare_digest(sign(request.body), request.headers[\"X-Signature\"])\n\n"
+        "@csrf_exempt\ndef hook(request):\n    if not check(request):\n        return None\n    return handle(request)\n",
     ]
     valid = [
         "from django.views.decorators.csrf import csrf_protect\n\n@csrf_protect\ndef update_profile(request):\n    return None\n",
+        Example("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef ingest(request):\n"
+                "    key = request.headers.get(\"X-Api-Key\")\n    if not Client.objects.filter(api_key=key).exists():\n"
+                "        return None\n    return handle(request)\n",
+                note="Authenticated by an API key header, which a cross-site form never sends: no cookie, no CSRF."),
+        "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef ingest(request):\n"
+        "    token = request.META[\"HTTP_AUTHORIZATION\"].removeprefix(\"Bearer \")\n    return handle(token)\n",
+        Example("from django.views.decorators.csrf import csrf_exempt\n\ndef authenticate(request):\n"
+                "    return Token.objects.get(key=request.META.get(\"HTTP_X_AUTH_TOKEN\"))\n\n"
+                "@csrf_exempt\ndef ingest(request):\n    user = authenticate(request)\n    return handle(user)\n",
+                note="The header check is in a helper of the same module."),
         "def csrf_exempt(f):\n    return f\n\n@csrf_exempt\ndef view(request):\n    return None\n",
         Example("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef view(request):\n    return None\n",
                 path="tests/test_views.py", note="test code"),
         "from django.views.decorators.csrf import ensure_csrf_cookie\n\n@ensure_csrf_cookie\ndef page(request):\n    return None\n",
     ]
     fixed = {
-        invalid[3]: "from rest_framework.views import APIView\n\nclass Items(APIView):\n    def post(self, request):\n        return None\n",
-        invalid[4]: "from django.views.decorators.csrf import ensure_csrf_cookie\nfrom rest_framework.decorators import api_view\n\n@api_view([\"POST\"])\ndef items(request):\n    return None\n",
-        invalid[5]: "from rest_framework import viewsets\n\nclass Base(viewsets.ModelViewSet):\n    pass\n\nclass Items(Base):\n    pass\n",
-        invalid[6]: "from django.urls import path\nfrom rest_framework.views import APIView\n\nclass Items(APIView):\n    pass\n\nurlpatterns = [path(\"items/\", Items.as_view())]\n",
+        invalid[5]: "from rest_framework.views import APIView\n\nclass Items(APIView):\n    def post(self, request):\n        return None\n",
+        invalid[6]: "from django.views.decorators.csrf import ensure_csrf_cookie\nfrom rest_framework.decorators import api_view\n\n@api_view([\"POST\"])\ndef items(request):\n    return None\n",
+        invalid[7]: "from rest_framework import viewsets\n\nclass Base(viewsets.ModelViewSet):\n    pass\n\nclass Items(Base):\n    pass\n",
+        invalid[8]: "from django.urls import path\nfrom rest_framework.views import APIView\n\nclass Items(APIView):\n    pass\n\nurlpatterns = [path(\"items/\", Items.as_view())]\n",
     }
 
     _PLAIN = ("Send the CSRF token from the client instead of disabling CSRF protection with `csrf_exempt`: "
@@ -187,16 +243,36 @@ class CsrfExempt(Rule):
             self.report(decorator, self._PLAIN, condition=lambda facts, verified=webhook: not verified(facts))
 
     def visit_FunctionDef(self, node, ctx) -> None:
-        if not node.decorator_list or ctx.file.is_test:
+        if ctx.file.is_test:
+            return
+        if not ctx.classes:  # a helper the views of this module may call
+            if _verifies_signature(node, ctx.resolve):
+                self.fact("verifies-helper", node.name)
+            elif _reads_auth_header(node):
+                self.fact("header-auth", node.name)
+        if not node.decorator_list:
             return
         exempting = [d for d in node.decorator_list if self._decorator_exempts(d, ctx)]
         if not exempting:
             return
+        if _reads_auth_header(node) and not _verifies_signature(node, ctx.resolve):
+            return  # authenticated by a header the browser never sends cross-site
         drf = _is_api_view(node, ctx.resolve)
         owner = ctx.parent
         if not drf and isinstance(owner, ast.ClassDef):
             drf = any(is_drf_view_base(b) for b in ctx.class_bases(owner))
         webhook = _verifies_signature(node, ctx.resolve)
+        helpers = _local_calls(node) - {node.name}
+        if not webhook and not drf and helpers:
+            def kind(facts, names=helpers) -> str:
+                if any(("PR401", "header-auth", n) in facts for n in names):
+                    return "header"
+                return "sig" if any(("PR401", "verifies-helper", n) in facts for n in names) else ""
+            for decorator in exempting:  # decided by the helpers it calls, maybe in other blocks
+                self.report(decorator, self._WEBHOOK, severity=Severity.INFORMATION,
+                            condition=lambda facts: kind(facts) == "sig")
+                self.report(decorator, self._PLAIN, condition=lambda facts: kind(facts) == "")
+            return
         for decorator in exempting:
             self._report_exempt(decorator, ctx, drf, webhook)
 

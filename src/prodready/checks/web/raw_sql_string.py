@@ -331,6 +331,7 @@ def _flatten_add(expr: ast.AST) -> list[ast.AST]:
 
 class RawSqlString(Rule):
     code = "PR408"
+    equivalent_codes = ("S608", "B608")
     name = "raw-sql-string"
     severity = Severity.ERROR
     summary = "SQL text is built from values with f-strings, `%`, `+` or `.format()`"

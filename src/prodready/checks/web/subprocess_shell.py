@@ -146,6 +146,7 @@ def _removal_span(ctx, call: ast.Call, kw: ast.keyword) -> tuple[int, int]:
 class SubprocessShell(Rule):
     code = "PR404"
     production_only = True  # quiet on tests and tooling: core/production.py
+    equivalent_codes = ("S602", "S605", "B602", "B605")
     name = "subprocess-shell"
     severity = Severity.ERROR
     summary = "A command runs through the shell (`shell=True`, `os.system`, `os.popen`)"

@@ -149,7 +149,7 @@ def run_project_rules(
             file = project.files.get(item.path)
             if file is not None and item.path.endswith(_COMMENTED) and file.text:
                 f = item.finding
-                if is_suppressed(file.source, f.code, f.name, f.start, f.end):
+                if is_suppressed(file.source, f.code, f.name, f.start, f.end, rule.equivalent_codes):
                     continue
             if level is not None:
                 f = item.finding
