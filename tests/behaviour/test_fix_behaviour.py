@@ -115,11 +115,21 @@ CASES = [
     Case("PR207", 'MP4_HLS_COMMAND_PATH = "C:\\\\bin\\\\mp4hls.exe"\n', "print(mod.MP4_HLS_COMMAND_PATH)", unsafe=True,
          env={"MP4_HLS_COMMAND_PATH": "/usr/bin/mp4hls"},
          intended=_expect_line_change("C:\\bin\\mp4hls.exe", "/usr/bin/mp4hls")),
+    # PR304 (unsafe): the library no longer configures logging at import, so the application's
+    # own configuration takes effect (before, the app's basicConfig was a no-op).
+    Case("PR304", 'import logging\nlogging.basicConfig(level=logging.INFO)\nlog = logging.getLogger(__name__)\n'
+                  'def f():\n    log.warning("hi")\n',
+         "import logging, sys\nlogging.basicConfig(stream=sys.stdout, format='%(levelname)s %(message)s')\nmod.f()",
+         unsafe=True, intended=_expect_line_change("rc=0\nWARNING:mod:hi", "rc=0\nWARNING hi\n")),
+    # PR206 (safe): unset HOST keeps the old bind host.
+    Case("PR206", 'from flask import Flask\napp = Flask(__name__)\napp.run(host="0.0.0.0")\n', "",
+         files={"flask.py": "class Flask:\n    def __init__(self, name): pass\n"
+                            "    def run(self, **kw): print('run', sorted(kw.items()))\n"}),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 PENDING = {
-    "PR204", "PR206", "PR208", "PR209", "PR301", "PR303", "PR304",
+    "PR204", "PR208", "PR209", "PR301", "PR303",
     "PR305", "PR401", "PR402", "PR404", "PR501", "PR503", "PR507",
 }
 
