@@ -125,12 +125,32 @@ CASES = [
     Case("PR206", 'from flask import Flask\napp = Flask(__name__)\napp.run(host="0.0.0.0")\n', "",
          files={"flask.py": "class Flask:\n    def __init__(self, name): pass\n"
                             "    def run(self, **kw): print('run', sorted(kw.items()))\n"}),
+    # PR204 (unsafe): "false"/"0" now parse as False (bool("false") was True); unset stays False.
+    Case("PR204", 'import os\nUSE_CACHE = bool(os.getenv("USE_CACHE", False))\n', "print(mod.USE_CACHE)", unsafe=True,
+         env={"USE_CACHE": "false"}, intended=_expect_line_change("True", "False")),
+    Case("PR204", 'import os\nUSE_CACHE = bool(os.getenv("USE_CACHE", False))\n', "print(mod.USE_CACHE)", unsafe=True,
+         env={"USE_CACHE": "0"}, intended=_expect_line_change("True", "False")),
+    Case("PR204", 'import os\nUSE_CACHE = bool(os.getenv("USE_CACHE", False))\n', "print(mod.USE_CACHE)", unsafe=True,
+         intended=_expect_line_change("", "")),
+    # PR402 (safe): unset CORS_ORIGINS keeps the old origin list.
+    Case("PR402", 'from flask import Flask\nfrom flask_cors import CORS\napp = Flask(__name__)\n'
+                  'CORS(app, origins=["http://localhost:3000", "https://app.example.com"])\n', "",
+         files={"flask.py": "class Flask:\n    def __init__(self, name): pass\n",
+                "flask_cors.py": "def CORS(app, **kw): print('cors', sorted(kw.items()))\n"}),
+    # PR305 (unsafe): with logging configured to print messages to stdout, the line is still emitted.
+    Case("PR305", 'def sync(orders):\n    print("Syncing", len(orders), "orders")\n',
+         "import logging, sys\nlogging.basicConfig(stream=sys.stdout, level=logging.INFO, format='%(message)s')\n"
+         "mod.sync([1, 2])", unsafe=True, intended=_expect_line_change("", "")),
+    # PR404 (unsafe): a command without shell syntax prints the same output without the shell
+    # (the fix offers nothing for a constant `echo`, so `ls -1` in the temp dir is the command).
+    Case("PR404", 'import subprocess\nsubprocess.run("ls -1", shell=True)\n', "", unsafe=True,
+         intended=_expect_line_change("", "")),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 PENDING = {
-    "PR204", "PR208", "PR209", "PR301", "PR303",
-    "PR305", "PR401", "PR402", "PR404", "PR501", "PR503", "PR507",
+    "PR208", "PR209", "PR301", "PR303",
+    "PR401", "PR501", "PR503", "PR507",
 }
 
 
