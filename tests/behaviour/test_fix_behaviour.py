@@ -145,11 +145,32 @@ CASES = [
     # (the fix offers nothing for a constant `echo`, so `ls -1` in the temp dir is the command).
     Case("PR404", 'import subprocess\nsubprocess.run("ls -1", shell=True)\n', "", unsafe=True,
          intended=_expect_line_change("", "")),
+    # PR209 (unsafe): a set DATABASE_URL is used; unset, the fix drops the sqlite default and fails fast.
+    Case("PR209", 'SQLALCHEMY_DATABASE_URI = "sqlite:///app.db"\n', "print(mod.SQLALCHEMY_DATABASE_URI)", unsafe=True,
+         env={"DATABASE_URL": "postgresql://db/app"}, intended=_expect_line_change("sqlite:///app.db", "postgresql://db/app")),
+    Case("PR209", 'SQLALCHEMY_DATABASE_URI = "sqlite:///app.db"\n', "print(mod.SQLALCHEMY_DATABASE_URI)", unsafe=True,
+         intended=_fails_fast("sqlite:///app.db", "KeyError: 'DATABASE_URL'")),
+    # PR303 (unsafe): the traceback is reported once (logger.exception) instead of twice.
+    Case("PR303", "import logging\nimport traceback\nlogger = logging.getLogger(__name__)\n\ndef f():\n    try:\n"
+                  "        work()\n    except Exception:\n        logger.exception('failed')\n        traceback.print_exc()\n"
+                  "        return None\n",
+         "import logging, sys\nsys.stderr = sys.stdout\nlogging.basicConfig(stream=sys.stdout, format='%(message)s')\n"
+         "mod.work = lambda: 1 / 0\nprint(mod.f())", unsafe=True,
+         intended=lambda before, after: (before.count("ZeroDivisionError: division by zero") == 2
+                                         and after.count("ZeroDivisionError: division by zero") == 1
+                                         and after.startswith("rc=0\nfailed\n")) or pytest.fail((before, after))),
+    # PR305 inside `except`: the message must be logged at error level. WRONG FIX today: the fix
+    # emits logger.info there, so this case is skipped until the fix builder is corrected.
+    Case("PR305", 'def f():\n    try:\n        1 / 0\n    except Exception as e:\n        print("failed", e)\n',
+         "import logging, sys\nlogging.basicConfig(stream=sys.stdout, level=logging.INFO, format='%(levelname)s %(message)s')\n"
+         "mod.f()", unsafe=True, intended=_expect_line_change("rc=0\nfailed division by zero", "rc=0\nERROR failed division by zero"),
+         skip="PR305 fix logs at info inside except (should be error/exception)"),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
+# PR208: the first invalid example gets no fix applied by fix_source; needs a case that the fix edits.
 PENDING = {
-    "PR208", "PR209", "PR301", "PR303",
+    "PR208", "PR301",
     "PR401", "PR501", "PR503", "PR507",
 }
 
