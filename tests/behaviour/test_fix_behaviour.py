@@ -165,12 +165,23 @@ CASES = [
          "import logging, sys\nlogging.basicConfig(stream=sys.stdout, level=logging.INFO, format='%(levelname)s %(message)s')\n"
          "mod.f()", unsafe=True, intended=_expect_line_change("rc=0\nfailed division by zero", "rc=0\nERROR failed division by zero"),
          skip="PR305 fix logs at info inside except (should be error/exception)"),
+    # PR301 (unsafe): the client sees the generic message, not the exception text; the exception is logged once.
+    Case("PR301", "from flask import Flask, jsonify\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n"
+                  "        return work()\n    except Exception as e:\n        return jsonify({\"error\": str(e)}), 500\n",
+         "import logging, sys\nlogging.basicConfig(stream=sys.stdout, format='LOG %(message)s')\n"
+         "def boom(): raise ValueError('db password=hunter2')\nmod.work = boom\nprint('client', mod.x())", unsafe=True,
+         files={"flask.py": "class Flask:\n    def __init__(self, name): pass\n    def route(self, path):\n"
+                            "        return lambda f: f\ndef jsonify(d): return d\n"},
+         intended=lambda before, after: (
+             "client ({'error': 'db password=hunter2'}, 500)" in before and "LOG" not in before
+             and "client ({'error': 'Internal server error'}, 500)" in after and "hunter2'}" not in after
+             and after.count("LOG Unexpected error") == 1) or pytest.fail((before, after))),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 # PR208: the first invalid example gets no fix applied by fix_source; needs a case that the fix edits.
 PENDING = {
-    "PR208", "PR301",
+    "PR208",
     "PR401", "PR501", "PR503", "PR507",
 }
 
