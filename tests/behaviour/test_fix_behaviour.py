@@ -176,13 +176,21 @@ CASES = [
              "client ({'error': 'db password=hunter2'}, 500)" in before and "LOG" not in before
              and "client ({'error': 'Internal server error'}, 500)" in after and "hunter2'}" not in after
              and after.count("LOG Unexpected error") == 1) or pytest.fail((before, after))),
+    # PR501 (unsafe): the model is loaded once; every request gets the same answer.
+    Case("PR501", 'import whisper\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post("/transcribe")\n'
+                  'def transcribe():\n    model = whisper.load_model("base")\n    return model.transcribe("audio.mp3")["text"]\n',
+         "print(mod.transcribe(), mod.transcribe(), mod.transcribe())\nimport whisper\nprint('loads', whisper.LOADS)", unsafe=True,
+         files={"whisper.py": "LOADS = 0\nclass _M:\n    def transcribe(self, path): return {'text': 'hello ' + path}\n"
+                             "def load_model(name):\n    global LOADS\n    LOADS += 1\n    return _M()\n",
+                "flask.py": "class Flask:\n    def __init__(self, name): pass\n    def post(self, path):\n        return lambda f: f\n"},
+         intended=_expect_line_change("loads 3", "loads 1")),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
 # PR208: the first invalid example gets no fix applied by fix_source; needs a case that the fix edits.
 PENDING = {
     "PR208",
-    "PR401", "PR501", "PR503", "PR507",
+    "PR401", "PR503", "PR507",
 }
 
 
