@@ -159,12 +159,10 @@ CASES = [
          intended=lambda before, after: (before.count("ZeroDivisionError: division by zero") == 2
                                          and after.count("ZeroDivisionError: division by zero") == 1
                                          and after.startswith("rc=0\nfailed\n")) or pytest.fail((before, after))),
-    # PR305 inside `except`: the message must be logged at error level. WRONG FIX today: the fix
-    # emits logger.info there, so this case is skipped until the fix builder is corrected.
+    # PR305 inside `except`: the message is logged at error level (it reports a failure).
     Case("PR305", 'def f():\n    try:\n        1 / 0\n    except Exception as e:\n        print("failed", e)\n',
          "import logging, sys\nlogging.basicConfig(stream=sys.stdout, level=logging.INFO, format='%(levelname)s %(message)s')\n"
-         "mod.f()", unsafe=True, intended=_expect_line_change("rc=0\nfailed division by zero", "rc=0\nERROR failed division by zero"),
-         skip="PR305 fix logs at info inside except (should be error/exception)"),
+         "mod.f()", unsafe=True, intended=_expect_line_change("rc=0\nfailed division by zero", "rc=0\nERROR failed division by zero")),
     # PR301 (unsafe): the client sees the generic message, not the exception text; the exception is logged once.
     Case("PR301", "from flask import Flask, jsonify\napp = Flask(__name__)\n\n@app.route('/x')\ndef x():\n    try:\n"
                   "        return work()\n    except Exception as e:\n        return jsonify({\"error\": str(e)}), 500\n",

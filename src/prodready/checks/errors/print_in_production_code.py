@@ -269,11 +269,12 @@ class PrintInProductionCode(Rule):
             return
         if _gated_output(ctx) or self._console_function(ctx):
             return
-        level = "info"
+        # A print in an `except` reports a failure: as a log record it is an error, not info.
+        level = "error" if ctx.except_frame is not None else "info"
         target = keyword_value(node, "file")
         if target is not None and not (isinstance(target, ast.Constant) and target.value is None):
             where = ctx.resolve(target)
-            if where == "sys.stderr":
+            if where == "sys.stderr" and level == "info":
                 level = "warning"
             elif where != "sys.stdout":
                 return  # writing to a file or stream of the program's own
