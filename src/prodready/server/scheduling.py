@@ -44,7 +44,7 @@ WAIT_TIMEOUT = 60.0
 
 
 # Past this many findings in one file the server publishes the first ones by position and one
-# information diagnostic that says so (docs/cli.md, "Editors"); the CLI always reports them all.
+# information diagnostic that says so (README, "Use it in your editor"); the CLI reports them all.
 MAX_PUBLISHED_PER_FILE = 1000
 
 
