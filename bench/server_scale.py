@@ -30,21 +30,13 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fix_engine  # noqa: E402
 from server_latency import generate as realistic_module  # noqa: E402
 
-HANDLER = '''
-def handler_{n}(url):
-    started = datetime.datetime.utcnow()
-    response = requests.get(url)
-    print("fetched", url)
-    return started, response
-'''
-
-
 def findings_module(lines: int) -> str:
-    head = "import datetime\n\nimport requests\n"
-    per = HANDLER.count("\n")
-    return head + "".join(HANDLER.format(n=n) for n in range(max(1, (lines - 3) // per)))
+    """The fix-engine benchmark's module of handlers full of findings, about ``lines`` long."""
+    per = fix_engine.FUNCTION.count("\n")
+    return fix_engine.generate(max(1, (lines - 3) // per) * fix_engine.PER_FUNCTION)
 
 
 def rss_mb(pid: int) -> float:

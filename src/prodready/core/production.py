@@ -11,11 +11,9 @@ binds, timeouts, prints, shell commands...) stay quiet there. Every rule and hel
 
 from __future__ import annotations
 
-import functools
 import os
-from typing import Optional
-
 from functools import lru_cache
+from typing import Optional
 
 # Folder names (any segment) that hold tests.
 TEST_DIRS = frozenset({"tests", "test", "testing", "__tests__", "spec", "specs"})
@@ -92,7 +90,7 @@ def is_production_path(path: str) -> bool:
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py", ".git")
 
 
-@functools.lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def _marked_root(folder: str) -> Optional[str]:
     current = folder
     while True:

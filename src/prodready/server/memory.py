@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import functools
 import gc
 import logging
 from typing import Optional
@@ -24,22 +25,23 @@ RELEASE_DELAY_S = 1.0  # one release per burst of closes (an editor closing a wo
 _timer: Optional[asyncio.TimerHandle] = None
 
 
-def _trim() -> None:
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's ``malloc_trim``, looked up once (``find_library`` runs a subprocess), or None."""
     name = ctypes.util.find_library("c")
     if not name:
-        return
+        return None
     try:
-        libc = ctypes.CDLL(name)
-        trim = getattr(libc, "malloc_trim", None)
-        if trim is not None:
-            trim(0)
+        return getattr(ctypes.CDLL(name), "malloc_trim", None)
     except OSError:  # not glibc, or no C library to load: the collection alone still helps
-        pass
+        return None
 
 
 def release_now() -> None:
     gc.collect()
-    _trim()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def schedule_release() -> None:
