@@ -14,9 +14,14 @@ import pytest
 
 from prodready.api import check_text, fix_source
 from prodready.cli.runner import Task, process
+from prodready.core.config import Config
 from test_rule_examples import _config, _fix_cases
 
 VARIANTS = {"crlf": "\r\n", "cr": "\r"}
+
+
+# PR101 is a preview rule; these tests are about line endings, so every rule runs.
+PREVIEW = Config(preview=True)
 
 
 def _cases():
@@ -59,12 +64,12 @@ def test_fix_keeps_a_utf8_bom(rule, example, expected, unsafe, tmp_path: Path):
 def test_lone_cr_file_is_fixed_once_and_in_place():
     """The reported bug: a lone-CR file got text appended after its last line on every run."""
     code = "from datetime import datetime\r\rdef handler():\r    return datetime.utcnow()\r"
-    first = fix_source(code, "app.py")
+    first = fix_source(code, "app.py", PREVIEW)
     assert first.applied == 1
     assert first.text.count("\n") == 0
     assert first.text.endswith("\r")
     assert "utcnow" not in first.text
-    assert fix_source(first.text, "app.py").text == first.text
-    findings = check_text(code, "app.py").findings
+    assert fix_source(first.text, "app.py", PREVIEW).text == first.text
+    findings = check_text(code, "app.py", PREVIEW).findings
     assert [f.code for f in findings] == ["PR101"]
     assert code[findings[0].start:findings[0].end].startswith("datetime.utcnow")

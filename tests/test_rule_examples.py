@@ -36,7 +36,7 @@ def _fix_cases(kind: str):
 
 
 def _config(example) -> Config:
-    return Config.from_mapping(example.options) if example.options else Config()
+    return Config.from_mapping({"preview": True, **example.options})
 
 
 def _codes(rule, example, text=None):

@@ -22,8 +22,15 @@ def check_text(
     project: Optional[ProjectResolver] = None,
 ) -> Analysis:
     """Findings for ``text`` as the file at ``path``; with ``project`` (a `ProjectResolver`),
-    names imported from the project's other modules are resolved too."""
-    return analyze_source(SourceFile(text, path), config or Config(), rules or all_rules(), project=project)
+    names imported from the project's other modules are resolved too.
+
+    Without ``config``, an explicit ``rules`` list is an exact selection, so preview rules in
+    it run (as `--select PR101` turns on that preview rule); the default set leaves them off."""
+    return analyze_source(SourceFile(text, path), config or _default_config(rules), rules or all_rules(), project=project)
+
+
+def _default_config(rules: Optional[Sequence[type[Rule]]]) -> Config:
+    return Config(preview=rules is not None)
 
 
 def fix_source(
@@ -36,7 +43,7 @@ def fix_source(
     only_codes: Optional[set[str]] = None,
     project: Optional[ProjectResolver] = None,
 ) -> FixRun:
-    config = config or Config()
+    config = config or _default_config(rules)
 
     def analyze(current: str) -> list[Finding]:
         return check_text(current, path, config, rules, project).findings

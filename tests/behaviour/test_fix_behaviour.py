@@ -45,12 +45,18 @@ class Case:
     env: dict = field(default_factory=dict)
     skip: str = ""
     note: str = ""
+    # The path the rule sees (some rules only look at config modules); the code still runs as mod.py.
+    path: str = "mod.py"
+    # Runs before `import mod` (framework set-up such as Django's settings).
+    prelude: str = ""
 
 
-def _run(root: Path, files: dict, source: str, driver: str, env: dict) -> str:
+def _run(root: Path, files: dict, source: str, driver: str, env: dict, prelude: str = "") -> str:
     for name, text in {**files, "mod.py": source}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
-    script = f"import sys; sys.path.insert(0, {str(root)!r})\nimport mod\n" + textwrap.dedent(driver)
+    script = (f"import sys; sys.path.insert(0, {str(root)!r})\n" + textwrap.dedent(prelude)
+              + "\nimport mod\n" + textwrap.dedent(driver))
     result = subprocess.run([sys.executable, "-I", "-c", script], cwd=root, capture_output=True,
                             text=True, timeout=30, env={"PATH": "/usr/bin:/bin", **env})
     return f"rc={result.returncode}\n{result.stdout}" + (result.stderr.strip().splitlines() or [""])[-1]
@@ -68,6 +74,68 @@ def _fails_fast(fallback: str, error: str):
         assert before == f"rc=0\n{fallback}\n", before
         assert after.startswith("rc=1\n") and after.endswith(error), after
     return check
+
+
+DJANGO_SETTINGS = """
+import django
+from django.conf import settings
+settings.configure(
+    SECRET_KEY="test", ALLOWED_HOSTS=["testserver"], ROOT_URLCONF="mod", DATABASES={},
+    MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"],
+    REST_FRAMEWORK={"DEFAULT_AUTHENTICATION_CLASSES": [], "UNAUTHENTICATED_USER": None},
+)
+django.setup()
+"""
+
+DRF_VIEW = (
+    "from django.urls import path\nfrom django.utils.decorators import method_decorator\n"
+    "from django.views.decorators.csrf import csrf_exempt\nfrom rest_framework.response import Response\n"
+    "from rest_framework.views import APIView\n\n\n"
+    "@method_decorator(csrf_exempt, name=\"dispatch\")\nclass Items(APIView):\n"
+    "    def post(self, request):\n        return Response({\"ok\": True})\n\n\n"
+    "urlpatterns = [path(\"items/\", Items.as_view())]\n"
+)
+
+DRF_FUNCTION_VIEW = (
+    "from django.urls import path\nfrom django.views.decorators.csrf import csrf_exempt\n"
+    "from rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\n\n"
+    "@csrf_exempt\n@api_view([\"POST\"])\ndef items(request):\n    return Response({\"ok\": True})\n\n\n"
+    "urlpatterns = [path(\"items/\", items)]\n"
+)
+
+SQLITE_USERS = (
+    "import sqlite3\ndb = 'users.db'\nc = sqlite3.connect(db)\nc.execute('create table users (name text)')\n"
+    "c.executemany('insert into users values (?)', [('a',), ('b',)])\nc.commit()\nc.close()\n"
+)
+
+SQLALCHEMY_MODELS = (
+    "from sqlalchemy import Column, ForeignKey, Integer\nfrom sqlalchemy.orm import declarative_base, relationship\n\n"
+    "Base = declarative_base()\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n"
+    "    id = Column(Integer, primary_key=True)\n    posts = relationship(\"Post\", back_populates=\"author\")\n\n\n"
+    "class Post(Base):\n    __tablename__ = \"posts\"\n    id = Column(Integer, primary_key=True)\n"
+    "    author_id = Column(ForeignKey(\"users.id\"), nullable=False)\n"
+    "    author = relationship(\"User\", back_populates=\"posts\")\n"
+)
+
+SQLALCHEMY_DELETE_PARENT = """
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+engine = create_engine("sqlite://")
+mod.Base.metadata.create_all(engine)
+with Session(engine) as s:
+    s.add(mod.User(id=1, posts=[mod.Post(id=1)]))
+    s.commit()
+    s.delete(s.get(mod.User, 1))
+    try:
+        s.commit()
+        print("delete ok")
+    except IntegrityError:
+        s.rollback()
+        print("delete IntegrityError")
+    print("posts", s.scalar(select(func.count()).select_from(mod.Post)))
+"""
 
 
 CASES = [
@@ -182,14 +250,34 @@ CASES = [
                              "def load_model(name):\n    global LOADS\n    LOADS += 1\n    return _M()\n",
                 "flask.py": "class Flask:\n    def __init__(self, name): pass\n    def post(self, path):\n        return lambda f: f\n"},
          intended=_expect_line_change("loads 3", "loads 1")),
+    # PR208 (safe): unset, the setting keeps its literal value and type; the variable now overrides it.
+    Case("PR208", 'import os\nREDIS_URL = os.getenv("REDIS_URL")\nDB_PORT = 5432\nDB_HOST = "db.internal"\n',
+         "print(repr(mod.DB_PORT), repr(mod.DB_HOST))", path="app/settings.py"),
+    # PR401 (safe) with the real Django and DRF: DRF's views are already CSRF-exempt (its
+    # as_view wraps them), so removing the redundant csrf_exempt changes nothing a client sees.
+    Case("PR401", DRF_VIEW, "from django.test import Client\n"
+         "r = Client(enforce_csrf_checks=True).post('/items/', {})\nprint(r.status_code, r.content)\n"
+         "print('exempt', getattr(mod.Items.as_view(), 'csrf_exempt', False))", prelude=DJANGO_SETTINGS),
+    Case("PR401", DRF_FUNCTION_VIEW, "from django.test import Client\n"
+         "r = Client(enforce_csrf_checks=True).post('/items/', {})\nprint(r.status_code, r.content)",
+         prelude=DJANGO_SETTINGS),
+    # PR503 (safe) with the real sqlite3: the connection is closed by `with closing(...)`; the
+    # function returns the same rows and the writes are committed as before.
+    Case("PR503", 'import sqlite3\n\n\ndef count_users(path):\n    conn = sqlite3.connect(path)\n'
+                  '    rows = conn.execute("select count(*) from users").fetchone()\n    conn.close()\n    return rows[0]\n',
+         SQLITE_USERS + "print(mod.count_users(db), mod.count_users(db))"),
+    Case("PR503", 'import sqlite3\n\n\ndef save(path, value):\n    with sqlite3.connect(path) as conn:\n'
+                  '        conn.execute("insert into users values (?)", (value,))\n',
+         SQLITE_USERS + "mod.save(db, 'c')\nmod.save(db, 'd')\n"
+         "print(sqlite3.connect(db).execute('select name from users order by name').fetchall())"),
+    # PR507 (unsafe) with the real SQLAlchemy: deleting a parent used to null the children's NOT
+    # NULL key (IntegrityError); with the cascade the children are deleted with it.
+    Case("PR507", SQLALCHEMY_MODELS, SQLALCHEMY_DELETE_PARENT, unsafe=True,
+         intended=_expect_line_change("delete IntegrityError\nposts 1", "delete ok\nposts 0")),
 ]
 
 # Fixable file rules that have no behavioural case yet. This list may only shrink.
-# PR208: the first invalid example gets no fix applied by fix_source; needs a case that the fix edits.
-PENDING = {
-    "PR208",
-    "PR401", "PR503", "PR507",
-}
+PENDING: set[str] = set()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{'unsafe' if c.unsafe else 'safe'}-{i}" for i, c in enumerate(CASES)])
@@ -197,17 +285,18 @@ def test_fix_keeps_its_label(case: Case, tmp_path: Path):
     if case.skip:
         pytest.skip(case.skip)
     rule = get_rule(case.code)
-    fixed = fix_source(case.source, "mod.py", unsafe=case.unsafe, rules=[rule], only_codes={case.code}).text
+    fixed = fix_source(case.source, case.path, unsafe=case.unsafe, rules=[rule], only_codes={case.code}).text
     assert fixed != case.source, f"{case.code} fixed nothing"
     outputs = []
     for name, text in (("before", case.source), ("after", fixed)):
         (tmp_path / name).mkdir()
-        outputs.append(_run(tmp_path / name, case.files, text, case.driver, case.env))
+        outputs.append(_run(tmp_path / name, case.files, text, case.driver, case.env, case.prelude))
     before, after = outputs
     if case.unsafe:
         assert case.intended is not None, "an unsafe case must say which change it intends"
         case.intended(before, after)
     else:
+        assert before.startswith("rc=0\n"), f"the example itself fails, so it shows nothing: {before}"
         assert before == after
 
 

@@ -173,7 +173,7 @@ def test_isolated_ignores_config(project, cli):
     (project / "pyproject.toml").write_text('[tool.prodready]\nselect = ["PR1"]\nignore = ["PR101"]\n')
     write(project, {"a.py": UTCNOW})
     assert cli("check").code == 0
-    assert cli("check", "--isolated").code == 1
+    assert cli("check", "--isolated", "--preview").code == 1
 
 
 def test_bad_target_version_flag(project, cli):

@@ -65,7 +65,7 @@ def test_invalid_glob_on_the_command_line(project, cli, flag, pattern, fragment)
 
 
 def test_valid_globs_still_work(project, cli):
-    _pyproject(project, '[tool.prodready]\nextend-exclude = ["gen_[a-c].py", "[!x]*_skip.py"]\n')
+    _pyproject(project, '[tool.prodready]\nselect = ["PR101"]\nextend-exclude = ["gen_[a-c].py", "[!x]*_skip.py"]\n')
     write(project, {"gen_b.py": UTCNOW, "a_skip.py": UTCNOW, "kept.py": UTCNOW})
     run = cli("check", "--no-cache")
     assert run.code == 1

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from prodready.api import check_text
+from prodready.core.config import Config
 from prodready.core.source import SourceFile
 
 UTCNOW_LINES = ["from datetime import datetime", "", "def a():", "    return datetime.utcnow()", ""]
@@ -39,7 +40,7 @@ def test_one_stray_cr_does_not_shift_later_lines(project, cli):
 
 def test_noqa_on_a_lone_cr_line_silences_only_that_line():
     code = "\r".join(["from datetime import datetime", "a = datetime.utcnow()  # noqa", "b = datetime.utcnow()", ""])
-    findings = check_text(code, "app.py").findings
+    findings = check_text(code, "app.py", Config(preview=True)).findings
     assert [code.count("\r", 0, f.start) for f in findings if f.code == "PR101"] == [2]
 
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from prodready.api import check_text
+from prodready.checks import get_rule
 from prodready.core.incremental import DocumentAnalyzer
 from prodready.core.newer_syntax import NEWER_SYNTAX, newer_python_needed
 
@@ -29,7 +30,7 @@ def test_the_needed_version_is_named():
 
 
 def test_the_rest_of_the_file_is_still_checked():
-    analysis = check_text(TEXT, "app/views.py")
+    analysis = check_text(TEXT, "app/views.py", rules=[get_rule("PR101")])
     assert analysis.problem is None
     assert [f.code for f in analysis.findings] == ["PR101"]
     assert analysis.notices and {n.kind for n in analysis.notices} == {NEWER_SYNTAX}
@@ -51,7 +52,7 @@ def test_the_server_analyzer_says_the_same():
 def test_cli_reports_findings_warns_once_and_does_not_fix(tmp_path, monkeypatch, capsys):
     from prodready.cli.main import main
 
-    (tmp_path / "pyproject.toml").write_text("[tool.prodready]\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.prodready]\nselect = [\"PR101\"]\n")
     target = tmp_path / "views.py"
     target.write_text(TEXT)
     monkeypatch.chdir(tmp_path)

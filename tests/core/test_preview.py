@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from prodready.api import check_text
+from prodready.checks import all_rules, get_rule
 from prodready.checks.time.naive_utcnow import NaiveUtcnow
 from prodready.core.config import Config, ConfigError
 from prodready.core.docs import render_markdown
@@ -14,12 +17,8 @@ from prodready.core.docs import render_markdown
 CODE = "from datetime import datetime\nx = datetime.utcnow()\n"
 
 
-class PreviewUtcnow(NaiveUtcnow):
-    preview = True
-
-
 def _codes(config: Config) -> list[str]:
-    return [f.code for f in check_text(CODE, "app/x.py", config, rules=[PreviewUtcnow]).findings]
+    return [f.code for f in check_text(CODE, "app/x.py", config, rules=[NaiveUtcnow]).findings]
 
 
 def test_preview_rules_are_off_by_default():
@@ -44,15 +43,14 @@ def test_preview_must_be_a_boolean():
 
 
 def test_docs_say_a_rule_is_preview_and_how_to_turn_it_on():
-    page = render_markdown(PreviewUtcnow)
+    page = render_markdown(NaiveUtcnow)
     assert "**Preview**" in page and "preview = true" in page
-    assert "**Preview**" not in render_markdown(NaiveUtcnow)
+    assert "**Preview**" not in render_markdown(get_rule("PR405"))
 
 
 def test_rules_command_marks_preview_rules(monkeypatch, capsys):
     from prodready.cli.main import main
 
-    monkeypatch.setattr(NaiveUtcnow, "preview", True)
     assert main(["rules"]) == 0
     text = capsys.readouterr().out
     line = next(row for row in text.splitlines() if row.startswith("PR101"))
@@ -60,16 +58,25 @@ def test_rules_command_marks_preview_rules(monkeypatch, capsys):
     assert "preview = true" in text
     assert main(["rules", "--format", "json"]) == 0
     rows = {row["code"]: row for row in json.loads(capsys.readouterr().out)}
-    assert rows["PR101"]["preview"] is True and rows["PR201"]["preview"] is False
+    assert rows["PR101"]["preview"] is True and rows["PR405"]["preview"] is False
 
 
 def test_cli_preview_flag(tmp_path, monkeypatch, capsys):
     from prodready.cli.main import main
 
-    monkeypatch.setattr(NaiveUtcnow, "preview", True)
     (tmp_path / "pyproject.toml").write_text("[tool.prodready]\n")
     (tmp_path / "x.py").write_text(CODE)
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--no-cache", "--select", "PR1", "x.py"]) == 0
     assert main(["check", "--no-cache", "--select", "PR1", "--preview", "x.py"]) == 1
     assert "PR101" in capsys.readouterr().out
+
+
+def test_default_rules_are_the_ones_the_accuracy_page_names():
+    """docs/accuracy.md decides which rules are on by default (held-out precision >= 0.9, or
+    no held-out findings and nothing against them); the code must say the same."""
+    page = (Path(__file__).parents[2] / "docs" / "accuracy.md").read_text(encoding="utf-8")
+    line = next(row for row in page.splitlines() if row.startswith("Default-on rules:"))
+    documented = set(re.findall(r"PR\d{3}", line))
+    assert documented == {r.code for r in all_rules() if not r.preview}
+

@@ -76,7 +76,7 @@ def _analyze(path, text, root=None):
     from prodready.core.engine import analyze_source
     from prodready.core.source import SourceFile
 
-    config = Config(root=root) if root else Config()
+    config = Config(root=root, preview=True) if root else Config(preview=True)
     return analyze_source(SourceFile(text, path), config, all_rules())
 
 

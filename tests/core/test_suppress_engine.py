@@ -9,8 +9,9 @@ from prodready.core.rule import Rule
 UTCNOW = "from datetime import datetime\nx = datetime.utcnow(){comment}\n"
 
 
-def codes(text, **kw):
-    return [f.code for f in check_text(text, "app/m.py", **kw).findings]
+def codes(text, config=None):
+    # PR101 is a preview rule: these tests are about suppressions, so preview rules run.
+    return [f.code for f in check_text(text, "app/m.py", config or Config(preview=True)).findings]
 
 
 def test_noqa_forms():
@@ -29,13 +30,13 @@ def test_skip_file():
 
 
 def test_severity_override_from_config():
-    config = Config.from_mapping({"severity": {"PR101": "error"}})
+    config = Config.from_mapping({"severity": {"PR101": "error"}, "preview": True})
     finding = check_text(UTCNOW.format(comment=""), "app/m.py", config).findings[0]
     assert finding.severity.label == "error"
 
 
 def test_ignored_rule_does_not_run():
-    assert codes(UTCNOW.format(comment=""), config=Config.from_mapping({"ignore": ["PR1"]})) == []
+    assert codes(UTCNOW.format(comment=""), config=Config.from_mapping({"ignore": ["PR1"], "preview": True})) == []
 
 
 class Exploding(Rule):

@@ -32,6 +32,8 @@ def project(tmp_path: Path) -> Path:
     """A small project with one Python file full of findings."""
     root = tmp_path / "demo"
     root.mkdir()
-    (root / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n', encoding="utf-8")
+    # SAMPLE's findings come from preview rules (PR101, PR201): the project turns them on, as a user would.
+    (root / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n\n[tool.prodready]\npreview = true\n',
+                                         encoding="utf-8")
     (root / "app.py").write_text(SAMPLE, encoding="utf-8")
     return root

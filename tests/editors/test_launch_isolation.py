@@ -59,7 +59,7 @@ def workspace(tmp_path: Path) -> tuple[Path, Path]:
             encoding="utf-8",
         )
     (root / "app.py").write_text(APP, encoding="utf-8")
-    (root / "pyproject.toml").write_text("[tool.prodready]\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.prodready]\nselect = [\"PR101\"]\n", encoding="utf-8")
     return root, markers
 
 

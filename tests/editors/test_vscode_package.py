@@ -138,6 +138,8 @@ def test_bundled_server_answers_initialize(unpacked: Path, tmp_path: Path, pytho
     project.mkdir()
     source = project / "app.py"
     source.write_text(SAMPLE, encoding="utf-8")
+    # SAMPLE's findings come from preview rules: the project turns them on, as a user would.
+    (project / "pyproject.toml").write_text("[tool.prodready]\npreview = true\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env["PRODREADY_IMPORT_STRATEGY"] = "useBundled"
     settings = {"severity": {"PR201": "hint"}}
@@ -244,3 +246,48 @@ def test_server_start_up_line_is_logged_at_info(vsix: Path, unpacked: Path, tmp_
     assert levels == ["info", "info", "warn", "error", "error"]
     bundle = (unpacked / "dist" / "extension.js").read_text(encoding="utf-8")
     assert "stdioOptions" in bundle  # the handler is what the packaged extension uses
+
+
+def _fake_python(folder: Path, name: str, version: str) -> None:
+    script = folder / name
+    script.write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
+    script.chmod(0o755)
+
+
+def test_bundled_server_prefers_the_newest_python(vsix: Path, tmp_path: Path):
+    """src/newest.ts, bundled and run under Node against fake interpreters on PATH: the newest
+    3.10+ wins, the selected interpreter wins a tie, older and broken ones are skipped."""
+    out = tmp_path / "newest.js"
+    subprocess.run([str(EXTENSION / "node_modules" / ".bin" / "esbuild"), str(EXTENSION / "src" / "newest.ts"),
+                    "--bundle", "--platform=node", "--format=cjs", f"--outfile={out}"], check=True, capture_output=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _fake_python(bin_dir, "python3.13", "3.13")
+    _fake_python(bin_dir, "python3.12", "3.12")
+    _fake_python(bin_dir, "python3", "3.12")
+    _fake_python(bin_dir, "python3.9", "3.9")
+    (bin_dir / "python3.11").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (bin_dir / "python3.11").chmod(0o755)
+    selected = tmp_path / "venv-python"
+    _fake_python(tmp_path, "venv-python", "3.13")
+    old = tmp_path / "old-python"
+    _fake_python(tmp_path, "old-python", "3.9")
+    script = f"""
+const n = require({str(out)!r});
+(async () => {{
+  const pick = async (first) => {{
+    const c = await n.newestPython([...first, ...n.pathCandidates('linux')]);
+    return c ? c.command + ' ' + c.version.join('.') : 'none';
+  }};
+  console.log(await pick([]));
+  console.log(await pick([{{ command: {str(selected)!r}, origin: 'the Python extension' }}]));
+  console.log(await pick([{{ command: {str(old)!r}, origin: 'the Python extension' }}]));
+}})();
+"""
+    env = {"PATH": str(bin_dir)}  # only the fakes: a real python3.X elsewhere on PATH would change the answer
+    node = shutil.which("node")
+    lines = subprocess.run([node, "-e", script], env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert lines == ["python3.13 3.13", f"{selected} 3.13", "python3.13 3.13"]
+    (bin_dir / "python3.13").unlink()
+    lines = subprocess.run([node, "-e", script], env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert lines[0] == "python3.12 3.12"

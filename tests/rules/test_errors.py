@@ -302,7 +302,7 @@ def test_secret_name_inside_string_literal_is_fine():
 def _all_codes(code: str, path: str = "app/views.py"):
     from prodready.core.config import Config
 
-    analysis = check_text(textwrap.dedent(code), path, config=Config(select=("ALL",)))
+    analysis = check_text(textwrap.dedent(code), path, config=Config(select=("ALL",), preview=True))
     assert not analysis.errors, analysis.errors
     return [f.code for f in analysis.findings if f.code in ("PR301", "PR302")]
 

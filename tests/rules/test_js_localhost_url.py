@@ -19,7 +19,7 @@ NEXT = '{"dependencies": {"next": "14.2.0"}}'
 
 
 def found(files: dict[str, str]):
-    result = run_project_rules(Project.from_tree(files), Config(), [get_rule("PR205")])
+    result = run_project_rules(Project.from_tree(files), Config(preview=True), [get_rule("PR205")])
     assert not result.errors
     return [f for f in result.findings if f.finding.code == "PR205"]
 
@@ -58,10 +58,10 @@ def test_tests_are_not_reported():
 ])
 def test_fix_uses_the_bundler_idiom_and_round_trips(package, expected):
     project = Project.from_tree({"web/package.json": package, "web/src/api.js": 'const API_BASE = "http://localhost:5000";\n'})
-    changed = fix_project(project, Config(), [get_rule("PR205")])
+    changed = fix_project(project, Config(preview=True), [get_rule("PR205")])
     assert changed == {"web/src/api.js": expected}
     assert not found({"web/package.json": package, "web/src/api.js": expected})
-    assert fix_project(project, Config(), [get_rule("PR205")]) == {}
+    assert fix_project(project, Config(preview=True), [get_rule("PR205")]) == {}
 
 
 def test_unnamed_literal_fix_is_unsafe():
@@ -79,7 +79,7 @@ def test_non_ascii_before_the_literal_keeps_character_offsets():
 def test_fixed_script_behaves_the_same_until_the_variable_is_set(tmp_path):
     source = 'const API_BASE = "http://localhost:5000";\nconsole.log(API_BASE);\n'
     project = Project.from_tree({"package.json": '{"dependencies": {"react-scripts": "5"}}', "src/api.js": source})
-    fixed = fix_project(project, Config(), [get_rule("PR205")])["src/api.js"]
+    fixed = fix_project(project, Config(preview=True), [get_rule("PR205")])["src/api.js"]
 
     def run(text: str, env: dict) -> str:
         script = tmp_path / "api.js"

@@ -30,7 +30,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 def _fixed(code: str, files: dict[str, str], unsafe: bool = False) -> dict[str, str]:
     project = Project.from_tree(files)
-    changed = fix_project(project, Config(), [get_rule(code)], unsafe=unsafe)
+    changed = fix_project(project, Config(preview=True), [get_rule(code)], unsafe=unsafe)
     assert changed, f"{code} fixed nothing"
     return {**files, **changed}
 

@@ -17,7 +17,7 @@ from prodready.quickfixes.apply import apply_edits, resolve_fix
 
 
 def _findings(code: str, text: str, path: str = "app/module.py", options=None):
-    config = Config.from_mapping(options) if options else Config()
+    config = Config.from_mapping({"preview": True, **(options or {})})
     analysis = check_text(text, path, config, rules=[get_rule(code)])
     assert not analysis.errors, analysis.errors
     return [f for f in analysis.findings if f.code == code]
@@ -27,7 +27,7 @@ def _blockwise(code: str, text: str, path: str = "app/module.py", class_split_li
     """Analyse the text block by block, as the language server does (large classes member by
     member), and check the result equals the whole-file analysis."""
     rule = get_rule(code)
-    analyzer = DocumentAnalyzer(path, Config(), [rule], class_split_lines=class_split_lines)
+    analyzer = DocumentAnalyzer(path, Config(preview=True), [rule], class_split_lines=class_split_lines)
     analysis = analyzer.update(text)
     assert not analysis.errors, analysis.errors
     assert analysis.stats["blocks"] >= len(SourceFile(text).tree.body)
@@ -260,7 +260,7 @@ def test_singleton_in_a_class_split_into_members():
     )
     [finding] = _blockwise("PR506", text, class_split_lines=10)
     assert text[finding.start:finding.end] == "__init__"
-    assert DocumentAnalyzer("app/module.py", Config(), [get_rule("PR506")], class_split_lines=10).update(text).stats["blocks"] > 10
+    assert DocumentAnalyzer("app/module.py", Config(preview=True), [get_rule("PR506")], class_split_lines=10).update(text).stats["blocks"] > 10
 
 
 def test_cascade_in_classes_split_into_members():

@@ -395,7 +395,7 @@ class Hook(View):
         cursor.execute(f"SELECT * FROM t WHERE name = '{{name}}'")
 """
     rules = [CsrfExempt, RequestNoTimeout, RawSqlString, SubprocessShell]
-    doc = DocumentAnalyzer("app/views.py", Config(), rules, class_split_lines=10)
+    doc = DocumentAnalyzer("app/views.py", Config(preview=True), rules, class_split_lines=10)
     split = doc.update(text)
     assert any(b.kind == "member" for b in doc.blocks)
     whole = check_text(text, "app/views.py", rules=rules)

@@ -60,6 +60,12 @@ async def lsp(request, lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+def _with_preview(options: dict) -> dict:
+    """The server tests exercise preview rules (PR101 naive-utcnow above all): turned on through
+    the editor settings unless a test says otherwise."""
+    return {"preview": True, **options} if isinstance(options, dict) else options
+
+
 class Session:
     """A client initialized against a temporary workspace, with helpers for both profiles."""
 
@@ -74,12 +80,12 @@ class Session:
     async def initialize(self, options: Optional[dict] = None, settings: Optional[dict] = None) -> types.InitializeResult:
         caps = client_capabilities(self.profile)
         if settings is not None:
-            self.client.set_configuration(settings, section="prodready")
+            self.client.set_configuration(_with_preview(settings), section="prodready")
         result = await self.client.initialize_session(types.InitializeParams(
             capabilities=caps,
             root_uri=self.root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=self.root.as_uri(), name="ws")],
-            initialization_options=options if options is not None else {"debounce": 0},
+            initialization_options=_with_preview(options if options is not None else {"debounce": 0}),
         ))
         self.encoding = result.capabilities.position_encoding or "utf-16"
         return result
@@ -229,6 +235,10 @@ def position_of(text: str, needle: str, encoding: str, occurrence: int = 0) -> t
 @pytest.fixture
 def session_factory(lsp: LanguageClient, tmp_path: Path):
     def make() -> Session:
+        # The workspace turns preview rules on, as a user would: the server tests exercise them
+        # (PR101 above all), also when editor settings are invalid and the server falls back
+        # to the workspace configuration. A test that writes its own pyproject.toml replaces it.
+        (tmp_path / "pyproject.toml").write_text("[tool.prodready]\npreview = true\n", encoding="utf-8")
         return Session(lsp, tmp_path)
     return make
 

@@ -41,7 +41,7 @@ async def test_mistyped_selector_in_editor_settings_is_one_message_naming_it(ses
 
 
 async def test_mistyped_selector_in_pyproject_names_the_file(session_factory, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["naive-utcnwo"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nignore = ["naive-utcnwo"]\n')
     s = session_factory()
     await s.initialize(options={"debounce": 0})
     for name in ("app/a.py", "app/b.py"):
@@ -54,7 +54,7 @@ async def test_mistyped_selector_in_pyproject_names_the_file(session_factory, tm
 
 
 async def test_baseline_in_pyproject_is_honoured(session_factory, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nselect = ["PR101"]\nbaseline = "base.json"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nselect = ["PR101"]\nbaseline = "base.json"\n')
     app = tmp_path / "app"
     app.mkdir()
     (app / "svc.py").write_text(TWO)
@@ -76,7 +76,7 @@ async def test_baseline_in_pyproject_is_honoured(session_factory, tmp_path):
 
 
 async def test_syntax_error_can_be_ignored_in_the_editor(session_factory, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["syntax-error"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nignore = ["syntax-error"]\n')
     s = session_factory()
     await s.initialize(options={"debounce": 0})
     uri = s.open("app/broken.py", "from datetime import datetime\n\nx = datetime.utcnow()\n\ndef f(:\n")

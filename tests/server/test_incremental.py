@@ -25,7 +25,7 @@ def signature(findings):
 def full(text: str, rules, config=None):
     """Whole-file findings, and the syntax error of the file if it does not parse (even when skipped)."""
     source = SourceFile(text, PATH)
-    analysis = analyze_source(source, config or Config(), rules)
+    analysis = analyze_source(source, config or Config(preview=True), rules)
     return signature(analysis.findings), source.syntax_error
 
 
@@ -39,7 +39,7 @@ def pr101():
 def _property_run(rules, seed: int, steps: int, lines: int, split_lines: int, big_class_every: int = 0):
     rnd = random.Random(seed)
     text = generate(lines, seed=seed, big_class_every=big_class_every)
-    analyzer = DocumentAnalyzer(PATH, Config(), rules, class_split_lines=split_lines)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), rules, class_split_lines=split_lines)
     assert signature(analyzer.update(text).findings) == full(text, rules)[0]
     last_good = text
     compared = 0
@@ -145,7 +145,7 @@ def _class_property_run(rules, seed: int, steps: int, check_kept: bool, split_li
     again the findings are those of the whole-file analysis."""
     rnd = random.Random(seed)
     text = generate(1400, seed=seed, big_class_every=2)
-    analyzer = DocumentAnalyzer(PATH, Config(), rules, class_split_lines=split_lines)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), rules, class_split_lines=split_lines)
     good = signature(analyzer.update(text).findings)
     assert good == full(text, rules)[0]
     last_good = text
@@ -230,7 +230,7 @@ def _service_class(methods: int, name: str = "Service") -> list:
 def test_syntax_error_in_a_member_keeps_the_other_members(rules, hinted, member):
     text = "\n".join(["import requests", "from datetime import datetime", "", *_service_class(120),
                       "", "def after():", "    return datetime.utcnow()"]) + "\n"
-    analyzer = DocumentAnalyzer(PATH, Config(), rules)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), rules)
     assert [f.code for f in analyzer.update(text).findings] == ["PR101"] * 121
     old = f"        y = x + {member}\n"
     at = text.index(old)
@@ -254,7 +254,7 @@ def test_syntax_error_in_a_member_keeps_the_other_members(rules, hinted, member)
 
 def test_unclosed_string_in_a_member_closed_further_down(pr101):
     text = "\n".join(["from datetime import datetime", "", *_service_class(120)]) + "\n"
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     analyzer.update(text)
     opened = text.replace("        y = x + 60\n", '        y = """\n', 1)
     result = analyzer.update(opened)
@@ -278,7 +278,7 @@ def test_file_opened_with_a_broken_member(pr101, hinted):
     at = text.index(old)
     for replacement in ("        y = x + (\n", '        y = """\n', "    def g(self\n", "        else:\n"):
         broken = text[:at] + replacement + text[at + len(old):]
-        analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+        analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
         result = analyzer.update(broken)
         assert len(result.findings) == 120, replacement
         assert result.problems
@@ -298,7 +298,7 @@ def test_file_opened_with_a_broken_member(pr101, hinted):
 def test_syntax_error_in_a_small_class_keeps_the_rest_of_the_file(pr101):
     text = "\n".join(["from datetime import datetime", "", *_service_class(5), "",
                       "def after():", "    return datetime.utcnow()", "", *_service_class(3, "Other")]) + "\n"
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     assert len(analyzer.update(text).findings) == 9
     broken = text.replace("        y = x + 2\n", "        y = x + (\n", 1)
     result = analyzer.update(broken)
@@ -308,7 +308,7 @@ def test_syntax_error_in_a_small_class_keeps_the_rest_of_the_file(pr101):
 
 def test_one_line_edit_in_a_huge_class_is_cheap(pr101):
     text = "\n".join(["from datetime import datetime", "", *_service_class(750)]) + "\n"
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     analyzer.update(text)
     for member in (0, 400, 749):
         old = original = f"        y = x + {member}\n"
@@ -332,7 +332,7 @@ def test_one_line_edit_in_a_huge_class_is_cheap(pr101):
 
 def test_large_class_members_are_blocks(pr101):
     text = generate(2500, seed=5, big_class_every=4)
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     analyzer.update(text)
     kinds = {b.kind for b in analyzer.blocks}
     assert {"head", "member"} <= kinds
@@ -346,7 +346,7 @@ def test_large_class_members_are_blocks(pr101):
 
 def test_one_line_edit_reparses_one_block(pr101):
     text = generate(3000, seed=2)
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     analyzer.update(text)
     anchor = text.index("    result = []\n", len(text) // 2)
     new = text[:anchor] + "    extra = datetime.utcnow()\n" + text[anchor:]
@@ -359,7 +359,7 @@ def test_one_line_edit_reparses_one_block(pr101):
 def test_syntax_error_keeps_other_blocks_findings(pr101):
     text = ("from datetime import datetime\n\n\ndef a():\n    return datetime.utcnow()\n\n\n"
             "def b():\n    return 1\n\n\ndef c():\n    return datetime.utcnow()\n")
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     assert len(analyzer.update(text).findings) == 2
     broken = text.replace("    return 1\n", "    return int(\n")
     result = analyzer.update(broken)
@@ -378,7 +378,7 @@ def test_syntax_error_keeps_other_blocks_findings(pr101):
 def test_unclosed_string_closed_far_away_still_parses(pr101):
     body = "".join(f"\n\ndef f{k}():\n    return datetime.utcnow()\n" for k in range(8))
     text = "from datetime import datetime\n" + body
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     analyzer.update(text)
     opened = text.replace("def f1():", 'X = """\ndef f1():', 1)
     assert analyzer.update(opened).problems
@@ -391,21 +391,21 @@ def test_unclosed_string_closed_far_away_still_parses(pr101):
 def test_file_that_never_parsed(pr101):
     text = ("from datetime import datetime\nx = datetime.utcnow()\n\ndef broken(:\n    pass\n\n"
             "y = datetime.utcnow()\n")
-    result = DocumentAnalyzer(PATH, Config(), pr101).update(text)
+    result = DocumentAnalyzer(PATH, Config(preview=True), pr101).update(text)
     assert len(result.problems) == 1
     assert [f.code for f in result.findings] == ["PR101", "PR101"]
 
 
 def test_configure_invalidates(pr101):
     text = "from datetime import datetime\nx = datetime.utcnow()\n"
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     assert len(analyzer.update(text).findings) == 1
     analyzer.configure(Config(ignore=("PR101",)), pr101)
     assert analyzer.update(text).findings == []
 
 
 def test_skip_file_and_empty(pr101):
-    analyzer = DocumentAnalyzer(PATH, Config(), pr101)
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
     assert analyzer.update("").findings == []
     assert len(analyzer.update("from datetime import datetime\nx = datetime.utcnow()").findings) == 1
     assert analyzer.update("# prodready: skip-file\nfrom datetime import datetime\nx = datetime.utcnow()").findings == []
@@ -414,7 +414,7 @@ def test_skip_file_and_empty(pr101):
 
 def test_lone_carriage_returns_fall_back_to_whole_file(pr101):
     text = "from datetime import datetime\rx = datetime.utcnow()\r"
-    result = DocumentAnalyzer(PATH, Config(), pr101).update(text)
+    result = DocumentAnalyzer(PATH, Config(preview=True), pr101).update(text)
     assert signature(result.findings) == full(text, pr101)[0]
 
 

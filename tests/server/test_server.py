@@ -211,7 +211,7 @@ async def test_debounce_publishes_only_the_last_version(session_factory):
 
 
 async def test_bad_pyproject_config_is_reported(session_factory, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nselect = 5\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nselect = 5\n')
     s = session_factory()
     await s.initialize()
     uri = s.open("app/badconfig.py", PR101_TEXT)
@@ -220,7 +220,7 @@ async def test_bad_pyproject_config_is_reported(session_factory, tmp_path):
     message = await s.wait_for(lambda: [m for m in s.client.messages if "select" in m.message], "a warning")
     assert message[0].type == types.MessageType.Warning
     # fixing the file (and telling the server) applies it
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["PR101"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nignore = ["PR101"]\n')
     s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=(tmp_path / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]))
     if s.pull:
@@ -294,7 +294,7 @@ async def test_pyproject_change_applies_without_a_watcher(session_factory, tmp_p
     await s.initialize()
     uri = s.open("app/stamp.py", PR101_TEXT)
     await s.diagnostics(uri, 1, until=lambda d: "PR101" in codes(d))
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["naive-utcnow"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nignore = ["naive-utcnow"]\n')
     version = s.change(uri, (3, 0), (3, 0), "y = 1\n")
     diags = await s.diagnostics(uri, version, until=lambda d: "PR101" not in codes(d))
     assert "PR101" not in codes(diags)

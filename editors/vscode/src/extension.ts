@@ -15,6 +15,7 @@ import {
     ServerOptions,
     State,
 } from 'vscode-languageclient/node';
+import { newestPython, pathCandidates } from './newest';
 import { onDidChangeInterpreter, selectedInterpreter } from './python';
 import { stderrLevel } from './stderr';
 import { LAUNCH_SETTINGS, SECTION, isEnabled, launchSettings, serverSettings } from './settings';
@@ -94,6 +95,16 @@ async function serverCommand(): Promise<ServerCommand> {
             env,
             description: `${interpreter} -c <prodready launch> (interpreter from ${origin}; no bundled copy)`,
         };
+    }
+    if (settings.importStrategy === 'useBundled' && !settings.interpreter) {
+        // The bundled copy runs on any Python from 3.10 on: take the newest one available, so
+        // that the newest syntax parses (src/newest.ts); the selected interpreter wins ties.
+        const selected = origin === 'PATH' ? [] : [{ command: interpreter, origin }];
+        const chosen = await newestPython([...selected, ...pathCandidates()]);
+        if (chosen) {
+            interpreter = chosen.command;
+            origin = `${chosen.origin}, the newest Python found: ${chosen.version.join('.')}`;
+        }
     }
     return {
         command: interpreter,

@@ -81,6 +81,7 @@ def _service_account_home(value: str, path: str) -> bool:
 
 class HardcodedAbsolutePath(Rule):
     code = "PR207"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-absolute-path"
     severity = Severity.WARNING

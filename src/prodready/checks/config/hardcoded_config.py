@@ -113,6 +113,7 @@ _OVERRIDE_MODULE_WORDS = ("local", "override", "custom", "user", "site", "system
 
 class HardcodedConfig(Rule):
     code = "PR208"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-config"
     severity = Severity.INFORMATION

@@ -117,6 +117,7 @@ def _fstring_quote(segment: str) -> Optional[tuple[int, str]]:
 
 class HardcodedLocalhostUrl(Rule):
     code = "PR205"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-localhost-url"
     severity = Severity.WARNING

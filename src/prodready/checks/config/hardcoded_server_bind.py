@@ -72,6 +72,7 @@ def _literal_port(node: ast.AST) -> bool:
 
 class HardcodedServerBind(Rule):
     code = "PR206"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     equivalent_codes = ("S104", "B104")
     name = "hardcoded-server-bind"

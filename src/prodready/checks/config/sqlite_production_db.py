@@ -34,6 +34,7 @@ def _db_name(name: Optional[str]) -> bool:
 
 class SqliteProductionDb(Rule):
     code = "PR209"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "sqlite-production-db"
     severity = Severity.WARNING

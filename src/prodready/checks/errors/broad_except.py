@@ -201,6 +201,7 @@ def _at_boundary(ctx) -> bool:
 
 class BroadExcept(Rule):
     code = "PR302"
+    preview = True
     equivalent_codes = ("BLE001", "E722")
     name = "broad-except"
     severity = Severity.WARNING

@@ -29,6 +29,7 @@ def _only_statement(parents: list, stmt: ast.stmt) -> Optional[bool]:
 
 class LoggingBasicConfigInLibrary(Rule):
     code = "PR304"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "logging-basicconfig-in-library"
     severity = Severity.WARNING

@@ -70,6 +70,7 @@ def _gated_output(ctx) -> bool:
 
 class PrintInProductionCode(Rule):
     code = "PR305"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     equivalent_codes = ("T201",)
     name = "print-in-production-code"

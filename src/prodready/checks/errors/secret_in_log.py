@@ -86,6 +86,7 @@ def secret_reference(expr: ast.AST, ctx) -> Optional[tuple[ast.AST, str]]:
 
 class SecretInLog(Rule):
     code = "PR306"
+    preview = True
     name = "secret-in-log"
     severity = Severity.WARNING
     summary = "A secret-like value is written to the logs or stdout"

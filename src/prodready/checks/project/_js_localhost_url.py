@@ -30,6 +30,7 @@ def env_lookup(bundler: str, name: str) -> str:
 
 class HardcodedLocalhostUrlScript(ProjectRule):
     code = "PR205"
+    preview = True
     name = "hardcoded-localhost-url"
     severity = Severity.WARNING
     summary = "A URL to localhost is hardcoded in a JS/TS frontend"

@@ -41,6 +41,7 @@ def _gitignore_fix(pattern: str):
 
 class DotenvNotIgnored(ProjectRule):
     code = "PR607"
+    preview = True
     name = "dotenv-not-ignored"
     severity = Severity.ERROR
     summary = "A `.env` file is not ignored by `.gitignore`"

@@ -10,6 +10,7 @@ from prodready.core.project.rule import ProjectRule, tree
 
 class DrfNoThrottle(ProjectRule):
     code = "PR612"
+    preview = True
     name = "drf-no-throttle"
     severity = Severity.WARNING
     summary = "Django REST framework runs with no throttle classes"

@@ -50,6 +50,7 @@ def backend_ports(project) -> dict[int, RelatedLocation]:
 
 class FrontendBackendPortMismatch(ProjectRule):
     code = "PR610"
+    preview = True
     name = "frontend-backend-port-mismatch"
     severity = Severity.WARNING
     summary = "The frontend's backend URL uses a port the Python server does not bind"

@@ -14,6 +14,7 @@ _COOKIES = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
 
 class InsecureDeploySettings(ProjectRule):
     code = "PR613"
+    preview = True
     name = "insecure-deploy-settings"
     severity = Severity.WARNING
     summary = "Django production settings allow any host, send no HSTS or use insecure cookies"

@@ -22,6 +22,7 @@ def _index_fix(field, orm: str):
 
 class MissingDbIndex(ProjectRule):
     code = "PR609"
+    preview = True
     name = "missing-db-index"
     severity = Severity.INFORMATION
     summary = "A column used in filter/order_by has no index"

@@ -15,6 +15,7 @@ ENTRY_POINTS = frozenset({"main.py", "app.py", "wsgi.py", "asgi.py", "manage.py"
 
 class MultipleLoggingConfig(ProjectRule):
     code = "PR605"
+    preview = True
     name = "multiple-logging-config"
     severity = Severity.WARNING
     summary = "Logging is configured with `basicConfig()` in more than one module"

@@ -33,6 +33,7 @@ def relations(project, model_name: str, near: str) -> dict[str, str]:
 
 class NPlusOneQuery(ProjectRule):
     code = "PR608"
+    preview = True
     name = "n-plus-one-query"
     severity = Severity.WARNING
     summary = "A loop over a query follows a relation per row (N+1 queries)"

@@ -27,6 +27,7 @@ def _version(v: tuple[int, int]) -> str:
 
 class RemovedStdlibImport(ProjectRule):
     code = "PR604"
+    preview = True
     name = "removed-stdlib-import"
     severity = Severity.ERROR
     summary = "A standard-library module the code (or a dependency) imports is removed in a Python the project runs on"

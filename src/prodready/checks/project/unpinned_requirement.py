@@ -9,6 +9,7 @@ from prodready.core.project.rule import ProjectRule, tree
 
 class UnpinnedRequirement(ProjectRule):
     code = "PR602"
+    preview = True
     name = "unpinned-requirement"
     severity = Severity.INFORMATION
     summary = "A requirements file line does not pin one version (`==`)"

@@ -46,6 +46,7 @@ def removal_fix(dep):
 
 class UnusedDependency(ProjectRule):
     code = "PR603"
+    preview = True
     name = "unused-dependency"
     severity = Severity.WARNING
     summary = "A declared dependency is never imported"

@@ -45,6 +45,7 @@ _CONNECTION_LAST = {q.rsplit(".", 1)[-1] for q in (*_CLIENT_FACTORIES, *_DBAPI_P
 
 class ConnectionPerCall(Rule):
     code = "PR502"
+    preview = True
     name = "connection-per-call"
     severity = Severity.WARNING
     summary = "A database engine, connection or SDK client is created inside a handler, on every call"

@@ -183,6 +183,7 @@ class _WrapWithClosing:
 
 class DbConnectionLeak(Rule):
     code = "PR503"
+    preview = True
     name = "db-connection-leak"
     severity = Severity.WARNING
     summary = "A database connection opened in a function is not closed on every path"

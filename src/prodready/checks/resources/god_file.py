@@ -39,6 +39,7 @@ def _count_statements(body: list) -> int:
 
 class GodFile(Rule):
     code = "PR508"
+    preview = True
     name = "god-file"
     severity = Severity.INFORMATION
     summary = "A module or function is too large to review and test"

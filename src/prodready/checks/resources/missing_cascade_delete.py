@@ -133,6 +133,7 @@ class _BackrefWithCascade:
 
 class MissingCascadeDelete(Rule):
     code = "PR507"
+    preview = True
     name = "missing-cascade-delete"
     severity = Severity.WARNING
     summary = "Deleting the parent fails: relationship() without cascade over a NOT NULL foreign key"

@@ -13,6 +13,7 @@ _THREAD_CLASSES = {"threading.Thread", "threading.Timer"}
 
 class ThreadPerRequest(Rule):
     code = "PR504"
+    preview = True
     name = "thread-per-request"
     severity = Severity.WARNING
     summary = "A new thread is started inside a request handler, once per request"

@@ -202,6 +202,7 @@ def _off_literal(value: Any, quote: str) -> Optional[str]:
 
 class DebugDefaultTrue(Rule):
     code = "PR203"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     equivalent_codes = ("S201", "B201")
     name = "debug-default-true"

@@ -83,6 +83,7 @@ def _names_another_setting(name: str, value: str) -> bool:
 
 class HardcodedSecret(Rule):
     code = "PR201"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     equivalent_codes = ("S105", "S106", "B105", "B106")
     name = "hardcoded-secret"

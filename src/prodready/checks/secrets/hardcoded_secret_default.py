@@ -44,6 +44,7 @@ _SECRET_TYPES = frozenset({"pydantic.SecretStr", "pydantic.types.SecretStr", "py
 
 class HardcodedSecretDefault(Rule):
     code = "PR202"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "hardcoded-secret-default"
     severity = Severity.ERROR

@@ -33,6 +33,7 @@ def _aware_column(parents: list[ast.AST], resolve) -> bool:
 
 class NaiveUtcnow(Rule):
     code = "PR101"
+    preview = True
     equivalent_codes = ("DTZ003", "DTZ004")
     name = "naive-utcnow"
     severity = Severity.WARNING

@@ -53,6 +53,7 @@ CORS_ALLOW_ALL_SETTINGS = frozenset({"CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLO
 
 class CorsAllowAll(Rule):
     code = "PR403"
+    preview = True
     name = "cors-allow-all"
     severity = Severity.ERROR
     summary = "CORS allows every origin together with credentials (or in production settings)"

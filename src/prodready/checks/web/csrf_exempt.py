@@ -103,6 +103,7 @@ def _is_api_view(func: ast.AST, resolve) -> bool:
 
 class CsrfExempt(Rule):
     code = "PR401"
+    preview = True
     name = "csrf-exempt"
     severity = Severity.WARNING
     summary = "`csrf_exempt` turns off Django's CSRF protection for a view"

@@ -331,6 +331,7 @@ def _flatten_add(expr: ast.AST) -> list[ast.AST]:
 
 class RawSqlString(Rule):
     code = "PR408"
+    preview = True
     equivalent_codes = ("S608", "B608")
     name = "raw-sql-string"
     severity = Severity.ERROR

@@ -145,6 +145,7 @@ def _removal_span(ctx, call: ast.Call, kw: ast.keyword) -> tuple[int, int]:
 
 class SubprocessShell(Rule):
     code = "PR404"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     equivalent_codes = ("S602", "S605", "B602", "B605")
     name = "subprocess-shell"

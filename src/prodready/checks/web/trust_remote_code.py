@@ -14,6 +14,7 @@ _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 class TrustRemoteCode(Rule):
     code = "PR407"
+    preview = True
     production_only = True  # quiet on tests and tooling: core/production.py
     name = "trust-remote-code"
     severity = Severity.WARNING
