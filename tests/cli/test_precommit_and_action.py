@@ -40,7 +40,9 @@ def _staged_project(tmp_path: Path) -> Path:
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     (project / "app.py").write_text(UTCNOW, encoding="utf-8")
     (project / "clean.py").write_text("x = 1\n", encoding="utf-8")
-    subprocess.run(["git", "add", "app.py", "clean.py"], cwd=project, check=True)
+    # PR101 is a preview rule: the project selects it by code, which turns it on.
+    (project / "pyproject.toml").write_text('[tool.prodready]\nselect = ["PR101"]\n', encoding="utf-8")
+    subprocess.run(["git", "add", "app.py", "clean.py", "pyproject.toml"], cwd=project, check=True)
     return project
 
 

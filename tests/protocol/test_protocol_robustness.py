@@ -9,7 +9,8 @@ import pytest
 from raw_client import RawServer, frame
 
 URI = "file:///tmp/prodready-protocol-test/app.py"
-TEXT = "from datetime import datetime\n\nstarted = datetime.utcnow()\n"
+# A default-on rule's finding (PR405): no configuration here turns preview rules on.
+TEXT = "import requests\n\nstarted = requests.get('https://example.com')\n"
 DOC = {"uri": URI}
 POSITION = {"line": 2, "character": 12}
 RANGE = {"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}}

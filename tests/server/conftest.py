@@ -237,8 +237,9 @@ def session_factory(lsp: LanguageClient, tmp_path: Path):
     def make() -> Session:
         # The workspace turns preview rules on, as a user would: the server tests exercise them
         # (PR101 above all), also when editor settings are invalid and the server falls back
-        # to the workspace configuration. A test that writes its own pyproject.toml replaces it.
-        (tmp_path / "pyproject.toml").write_text("[tool.prodready]\npreview = true\n", encoding="utf-8")
+        # to the workspace configuration. A test that writes its own pyproject.toml keeps it.
+        if not (tmp_path / "pyproject.toml").exists():
+            (tmp_path / "pyproject.toml").write_text("[tool.prodready]\npreview = true\n", encoding="utf-8")
         return Session(lsp, tmp_path)
     return make
 

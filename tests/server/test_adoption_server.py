@@ -13,6 +13,8 @@ from lsprotocol import types
 from .conftest import codes
 
 PR101_TEXT = "from datetime import datetime\n\nx = datetime.utcnow()\n"
+# A default-on rule (PR405): for tests whose configuration is invalid, so the defaults apply.
+PR405_TEXT = "import requests\n\nr = requests.get(\"https://example.com\")\n"
 
 TWO = "from datetime import datetime\n\nx = datetime.utcnow()\ny = datetime.utcnow()\n"
 
@@ -41,12 +43,12 @@ async def test_mistyped_selector_in_editor_settings_is_one_message_naming_it(ses
 
 
 async def test_mistyped_selector_in_pyproject_names_the_file(session_factory, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nignore = ["naive-utcnwo"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["naive-utcnwo"]\n')
     s = session_factory()
     await s.initialize(options={"debounce": 0})
     for name in ("app/a.py", "app/b.py"):
-        uri = s.open(name, PR101_TEXT)
-        await s.diagnostics(uri, 1, until=lambda d: "PR101" in codes(d))
+        uri = s.open(name, PR405_TEXT)
+        await s.diagnostics(uri, 1, until=lambda d: "PR405" in codes(d))
     await s.wait_for(lambda: _selector_messages(s, "naive-utcnwo"), "a message about the selector")
     await asyncio.sleep(0.5)
     (message,) = _selector_messages(s, "naive-utcnwo")

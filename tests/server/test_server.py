@@ -9,6 +9,7 @@ from lsprotocol import types
 from .conftest import codes, position_of, units
 
 PR101_TEXT = "from datetime import datetime\n\nx = datetime.utcnow()\n"
+PR405_TEXT = "import requests\n\nr = requests.get(\"https://example.com\")\n"
 PR101_SAFE = "from datetime import datetime, timezone\n\nx = datetime.now(timezone.utc).replace(tzinfo=None)\n"
 
 
@@ -211,22 +212,22 @@ async def test_debounce_publishes_only_the_last_version(session_factory):
 
 
 async def test_bad_pyproject_config_is_reported(session_factory, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nselect = 5\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nselect = 5\n')
     s = session_factory()
     await s.initialize()
-    uri = s.open("app/badconfig.py", PR101_TEXT)
-    diags = await s.diagnostics(uri, 1, until=lambda d: "PR101" in codes(d))
-    assert "PR101" in codes(diags)  # defaults are used
+    uri = s.open("app/badconfig.py", PR405_TEXT)
+    diags = await s.diagnostics(uri, 1, until=lambda d: "PR405" in codes(d))
+    assert "PR405" in codes(diags)  # the defaults are used (PR405 is on by default)
     message = await s.wait_for(lambda: [m for m in s.client.messages if "select" in m.message], "a warning")
     assert message[0].type == types.MessageType.Warning
     # fixing the file (and telling the server) applies it
-    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\npreview = true\nignore = ["PR101"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nignore = ["PR405"]\n')
     s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=(tmp_path / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)]))
     if s.pull:
-        diags = await s.diagnostics(uri, until=lambda d: "PR101" not in codes(d))
+        diags = await s.diagnostics(uri, until=lambda d: "PR405" not in codes(d))
     else:
-        await s.wait_for(lambda: "PR101" not in codes(s.client.diagnostics.get(uri, [])), "PR101 to go away")
+        await s.wait_for(lambda: "PR405" not in codes(s.client.diagnostics.get(uri, [])), "PR405 to go away")
 
 
 async def test_bad_editor_setting_keeps_last_good_config(session_factory):
