@@ -57,7 +57,7 @@ def main() -> int:
         files += f
         lines += n
     print(f"corpus: {', '.join(r.name for r in roots)}: {files} files, {lines} lines")
-    prodready = [sys.executable, "-m", "prodready", "check", "--no-cache", "--exit-zero", "--quiet", *map(str, roots)]
+    prodready = [sys.executable, "-m", "prodready", "check", "--no-cache", "--preview", "--exit-zero", "--quiet", *map(str, roots)]
     results = {
         "prodready (1 process)": best_time([*prodready, "--jobs", "1"], args.repeat),
         "prodready (all cores)": best_time(prodready, args.repeat),

@@ -69,7 +69,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     root = args.workspace or assemble(HERE / ".work" / "index-workspace")
-    rules, config = all_rules(), Config()
+    rules, config = all_rules(), Config(preview=True)  # every rule, preview ones too
     cache = Path(tempfile.mkdtemp(prefix="prodready-index-"))
 
     def cold() -> Project:

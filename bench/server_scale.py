@@ -63,7 +63,9 @@ class Bench:
         await self.client.start_io(self.command[0], *self.command[1:])
         caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)))
-        await self.client.initialize_async(types.InitializeParams(capabilities=caps, root_uri=root.as_uri()))
+        await self.client.initialize_async(types.InitializeParams(
+            capabilities=caps, root_uri=root.as_uri(),
+            initialization_options={"preview": True}))  # every rule, preview ones too: the slowest case
         self.client.initialized(types.InitializedParams())
 
     @property

@@ -60,6 +60,11 @@ async def lsp(request, lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+# A finding of a default-on rule (PR405), for tests whose configuration is invalid, so that
+# the defaults apply and preview rules are off.
+PR405_TEXT = "import requests\n\nr = requests.get(\"https://example.com\")\n"
+
+
 def _with_preview(options: dict) -> dict:
     """The server tests exercise preview rules (PR101 naive-utcnow above all): turned on through
     the editor settings unless a test says otherwise."""

@@ -10,11 +10,9 @@ import sys
 
 from lsprotocol import types
 
-from .conftest import codes
+from .conftest import PR405_TEXT, codes
 
 PR101_TEXT = "from datetime import datetime\n\nx = datetime.utcnow()\n"
-# A default-on rule (PR405): for tests whose configuration is invalid, so the defaults apply.
-PR405_TEXT = "import requests\n\nr = requests.get(\"https://example.com\")\n"
 
 TWO = "from datetime import datetime\n\nx = datetime.utcnow()\ny = datetime.utcnow()\n"
 

@@ -6,10 +6,9 @@ import asyncio
 
 from lsprotocol import types
 
-from .conftest import codes, position_of, units
+from .conftest import PR405_TEXT, codes, position_of, units
 
 PR101_TEXT = "from datetime import datetime\n\nx = datetime.utcnow()\n"
-PR405_TEXT = "import requests\n\nr = requests.get(\"https://example.com\")\n"
 PR101_SAFE = "from datetime import datetime, timezone\n\nx = datetime.now(timezone.utc).replace(tzinfo=None)\n"
 
 

@@ -48,14 +48,20 @@ def _is_verify_name(last: str, call: ast.Call, resolve) -> bool:
     return False
 
 
-def _verifies_signature(node: ast.AST, resolve) -> bool:
-    """Does the code under ``node`` check a webhook signature (Stripe, HMAC, svix, Slack...)?"""
+def _authentication(node: ast.AST, resolve) -> str:
+    """How the code under ``node`` authenticates a request without cookies: "signature" when it
+    checks a webhook signature (Stripe, HMAC, svix, Slack...), else "header" when it reads a
+    credential from a request header (`_is_auth_header_read`), else "". One walk for both:
+    this runs for every module-level function, the helpers a view may call."""
+    header = False
     for child in ast.walk(node):
         if isinstance(child, ast.Call):
             last = last_name(child.func)
             if last is not None and _is_verify_name(last, child, resolve):
-                return True
-    return False
+                return "signature"
+        if not header and _is_auth_header_read(child):
+            header = True
+    return "header" if header else ""
 
 
 _AUTH_HEADER_WORDS = ("authorization", "api-key", "api_key", "apikey", "token", "signature", "secret", "auth")
@@ -70,22 +76,19 @@ def _auth_header_name(node: ast.expr) -> bool:
     return "csrf" not in lowered and any(w in lowered for w in _AUTH_HEADER_WORDS)
 
 
-def _reads_auth_header(node: ast.AST) -> bool:
-    """Does the code under ``node`` read a credential from a request header
-    (``request.headers["Authorization"]``, ``request.META.get("HTTP_X_API_KEY")``)? Such a
-    view authenticates without cookies, so a cross-site request carries no credential.
-    ``request.COOKIES[...]`` is cookie authentication and does not count."""
-    for child in ast.walk(node):
-        if isinstance(child, ast.Subscript):
-            holder, key = child.value, child.slice
-        elif (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
-              and child.func.attr == "get" and child.args):
-            holder, key = child.func.value, child.args[0]
-        else:
-            continue
-        if isinstance(holder, ast.Attribute) and holder.attr in ("headers", "META") and _auth_header_name(key):
-            return True
-    return False
+def _is_auth_header_read(child: ast.AST) -> bool:
+    """Is ``child`` a read of a credential from a request header (``request.headers["Authorization"]``,
+    ``request.META.get("HTTP_X_API_KEY")``)? Such a view authenticates without cookies, so a
+    cross-site request carries no credential. ``request.COOKIES[...]`` is cookie
+    authentication and does not count."""
+    if isinstance(child, ast.Subscript):
+        holder, key = child.value, child.slice
+    elif (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+          and child.func.attr == "get" and child.args):
+        holder, key = child.func.value, child.args[0]
+    else:
+        return False
+    return isinstance(holder, ast.Attribute) and holder.attr in ("headers", "META") and _auth_header_name(key)
 
 
 def _local_calls(node: ast.AST) -> set[str]:
@@ -246,23 +249,27 @@ class CsrfExempt(Rule):
     def visit_FunctionDef(self, node, ctx) -> None:
         if ctx.file.is_test:
             return
+        authentication = None
         if not ctx.classes:  # a helper the views of this module may call
-            if _verifies_signature(node, ctx.resolve):
+            authentication = _authentication(node, ctx.resolve)
+            if authentication == "signature":
                 self.fact("verifies-helper", node.name)
-            elif _reads_auth_header(node):
+            elif authentication == "header":
                 self.fact("header-auth", node.name)
         if not node.decorator_list:
             return
         exempting = [d for d in node.decorator_list if self._decorator_exempts(d, ctx)]
         if not exempting:
             return
-        if _reads_auth_header(node) and not _verifies_signature(node, ctx.resolve):
+        if authentication is None:
+            authentication = _authentication(node, ctx.resolve)
+        if authentication == "header":
             return  # authenticated by a header the browser never sends cross-site
         drf = _is_api_view(node, ctx.resolve)
         owner = ctx.parent
         if not drf and isinstance(owner, ast.ClassDef):
             drf = any(is_drf_view_base(b) for b in ctx.class_bases(owner))
-        webhook = _verifies_signature(node, ctx.resolve)
+        webhook = authentication == "signature"
         helpers = _local_calls(node) - {node.name}
         if not webhook and not drf and helpers:
             def kind(facts, names=helpers) -> str:
