@@ -91,6 +91,15 @@ def _is_auth_header_read(child: ast.AST) -> bool:
     return isinstance(holder, ast.Attribute) and holder.attr in ("headers", "META") and _auth_header_name(key)
 
 
+def _may_exempt(bindings: dict) -> bool:
+    """Can a view of this module be CSRF-exempt at all? Only if the module binds something from
+    Django or something CSRF-named (`csrf_exempt`, Flask-WTF's `csrf`); otherwise no view can
+    consume the helper facts, and their walk (one per module-level function) is skipped. Decided
+    from the module's bindings, which every block shares, so block results stay consistent."""
+    return any("csrf" in name.lower() or (target or "").startswith("django") or "csrf" in (target or "").lower()
+               for name, target in bindings.items())
+
+
 def _local_calls(node: ast.AST) -> set[str]:
     return {c.func.id for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
 
@@ -246,11 +255,16 @@ class CsrfExempt(Rule):
             self.report(decorator, self._WEBHOOK, severity=Severity.INFORMATION, condition=webhook)
             self.report(decorator, self._PLAIN, condition=lambda facts, verified=webhook: not verified(facts))
 
+    # Set on first use by each instance (one per analysed block): see _may_exempt().
+    _may_exempt: "bool | None" = None
+
     def visit_FunctionDef(self, node, ctx) -> None:
         if ctx.file.is_test:
             return
         authentication = None
-        if not ctx.classes:  # a helper the views of this module may call
+        if self._may_exempt is None:
+            self._may_exempt = _may_exempt(ctx.module.bindings)
+        if not ctx.classes and self._may_exempt:  # a helper the views of this module may call
             authentication = _authentication(node, ctx.resolve)
             if authentication == "signature":
                 self.fact("verifies-helper", node.name)
