@@ -89,7 +89,8 @@ class PrintInProductionCode(Rule):
     - prints under a verbosity or debug switch (`if verbosity >= 2:`, `if self.verbose:`,
       `if app.debug:`);
     - functions whose name says they print or debug (`print_report()`, `_dump_state()`,
-      `show_banner()`, `_debug_schema()`), console/report routines (five or more prints in one function),
+      `show_banner()`, `_debug_schema()`), console/report routines (five or more prints in one function that is not a request handler,
+      socket callback or task: a task's print banner is service output),
       functions that configure logging (a program's entry point), and classes named for
       the console (`StdOutEventLogger`, `ConsoleReporter`);
     - modules that import terminal helpers (`colorama`, `rich`, `curses`, `getpass`,
@@ -156,6 +157,9 @@ class PrintInProductionCode(Rule):
         "def f(perm, app):\n    print('Adding %s to %s' % (perm, app))\n",
         Example("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/orders', methods=['POST'])\ndef create():\n    print('created order')\n    return 'ok'\n\nif __name__ == '__main__':\n    app.run()\n",
                 note="a service module with a development-server guard is not a script"),
+        Example("from celery import shared_task\n\n@shared_task\ndef nightly_sync():\n    print('=' * 40)\n"
+                "    print('nightly sync starting')\n    print('orders')\n    print('invoices')\n    print('done')\n",
+                note="a task's print banner: many prints in a task or handler are still service output"),
     ]
     valid = [
         Example("if __name__ == '__main__':\n    print('hello')\n", note="main guard"),
@@ -207,8 +211,8 @@ class PrintInProductionCode(Rule):
     def _console_function(self, ctx) -> bool:
         """A function made of prints (a report or console routine) prints on purpose."""
         frame = ctx.current_function
-        if frame is None:
-            return False
+        if frame is None or ctx.handler is not None:
+            return False  # a request handler, socket callback or task is service code, whatever it prints
         if self._print_counts is None:
             self._print_counts = {}
         console = self._print_counts.get(id(frame.node))
