@@ -101,12 +101,12 @@ async def main() -> int:
     command = shlex.split(args.command) + ["--debounce", "0"]
     await client.start_io(command[0], *command[1:])
     workdir = Path(tempfile.mkdtemp(prefix="prodready-bench-"))
+    # Every rule, preview ones too (the slowest case), as a user turns them on.
+    (workdir / "pyproject.toml").write_text("[tool.prodready]\npreview = true\n", encoding="utf-8")
     caps = types.ClientCapabilities(
         text_document=types.TextDocumentClientCapabilities(
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)))
-    await client.initialize_async(types.InitializeParams(
-        capabilities=caps, root_uri=workdir.as_uri(),
-        initialization_options={"preview": True}))  # every rule runs, preview ones too: the slowest case
+    await client.initialize_async(types.InitializeParams(capabilities=caps, root_uri=workdir.as_uri()))
     client.initialized(types.InitializedParams())
 
     text = generate(args.lines)

@@ -263,7 +263,9 @@ class CsrfExempt(Rule):
             return
         authentication = None
         if self._may_exempt is None:
-            self._may_exempt = _may_exempt(ctx.module.bindings)
+            # Once per document, not per block: a huge module binds thousands of names.
+            bindings = ctx.module.bindings
+            self._may_exempt = ctx.source.memo(("csrf-exempt", "may-exempt", id(bindings)), lambda: _may_exempt(bindings))
         if not ctx.classes and self._may_exempt:  # a helper the views of this module may call
             authentication = _authentication(node, ctx.resolve)
             if authentication == "signature":
