@@ -26,11 +26,7 @@ def check_text(
 
     Without ``config``, an explicit ``rules`` list is an exact selection, so preview rules in
     it run (as `--select PR101` turns on that preview rule); the default set leaves them off."""
-    return analyze_source(SourceFile(text, path), config or _default_config(rules), rules or all_rules(), project=project)
-
-
-def _default_config(rules: Optional[Sequence[type[Rule]]]) -> Config:
-    return Config(preview=rules is not None)
+    return analyze_source(SourceFile(text, path), config or Config.for_rules(rules), rules or all_rules(), project=project)
 
 
 def fix_source(
@@ -43,7 +39,7 @@ def fix_source(
     only_codes: Optional[set[str]] = None,
     project: Optional[ProjectResolver] = None,
 ) -> FixRun:
-    config = config or _default_config(rules)
+    config = config or Config.for_rules(rules)
 
     def analyze(current: str) -> list[Finding]:
         return check_text(current, path, config, rules, project).findings

@@ -77,6 +77,13 @@ class Config:
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
+    def for_rules(cls, rules) -> "Config":
+        """The defaults for a caller that names its rules and gives no configuration: an
+        explicit rule list is an exact selection, so preview rules in it run (as
+        `--select PR101` turns that preview rule on); with no list, preview rules stay off."""
+        return cls(preview=bool(rules))
+
+    @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, base: Optional["Config"] = None, where: str = "[tool.prodready]") -> "Config":
         """Validate a `[tool.prodready]`-shaped mapping (kebab-case or camelCase keys)."""
         config = base or cls()

@@ -137,9 +137,7 @@ class DocumentAnalyzer:
         # the server; `_deps` are the other files the cached block results were read from.
         self.project: Optional["ProjectResolver"] = None
         self._deps: dict = {}
-        # Without a configuration, the rules given are an exact selection: preview ones run
-        # too (as in api.check_text).
-        self.configure(config or Config(preview=bool(rules)), rules)
+        self.configure(config or Config.for_rules(rules), rules)
 
     # -- configuration --------------------------------------------------------------------
     def configure(self, config: Config, rules: Sequence[type[Rule]], path: Optional[str] = None) -> None:

@@ -255,18 +255,14 @@ class CsrfExempt(Rule):
             self.report(decorator, self._WEBHOOK, severity=Severity.INFORMATION, condition=webhook)
             self.report(decorator, self._PLAIN, condition=lambda facts, verified=webhook: not verified(facts))
 
-    # Set on first use by each instance (one per analysed block): see _may_exempt().
-    _may_exempt: "bool | None" = None
-
     def visit_FunctionDef(self, node, ctx) -> None:
         if ctx.file.is_test:
             return
         authentication = None
-        if self._may_exempt is None:
-            # Once per document, not per block: a huge module binds thousands of names.
-            bindings = ctx.module.bindings
-            self._may_exempt = ctx.source.memo(("csrf-exempt", "may-exempt", id(bindings)), lambda: _may_exempt(bindings))
-        if not ctx.classes and self._may_exempt:  # a helper the views of this module may call
+        # Once per document, not per block: a huge module binds thousands of names.
+        bindings = ctx.module.bindings
+        may_exempt = ctx.source.memo(("csrf-exempt", "may-exempt", id(bindings)), lambda: _may_exempt(bindings))
+        if not ctx.classes and may_exempt:  # a helper the views of this module may call
             authentication = _authentication(node, ctx.resolve)
             if authentication == "signature":
                 self.fact("verifies-helper", node.name)
