@@ -423,3 +423,31 @@ def test_compose_changes():
     assert compose_changes([(2, 4, 3), (0, 0, 1)]) == (0, 4, 6)
     assert compose_changes([(5, 5, 2), (1, 2, 0)]) == (1, 5, 6)
     assert compose_changes([]) is None
+
+
+def test_suppression_at_the_end_of_a_multiline_statement_survives_edits(pr101):
+    """A `# noqa` where the statement ends (not on the finding's line) suppresses in every
+    block, also after edits elsewhere: the statement ends come from each block's own text."""
+    members = "".join(f"    def m{k}(self):\n        return {k}\n\n" for k in range(40))
+    text = (
+        "import datetime\n\n"
+        "def top():\n"
+        "    return max(datetime.datetime.utcnow(),\n"
+        "               None)  # noqa: PR101\n\n"
+        "class Big:\n" + members +
+        "    def stamp(self):\n"
+        "        return (datetime.datetime.utcnow(),\n"
+        "                1)  # noqa: naive-utcnow\n\n"
+        "    def loud(self):\n"
+        "        return datetime.datetime.utcnow()\n"
+    )
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101, class_split_lines=20)
+    first = analyzer.update(text)
+    assert [f.code for f in first.findings] == ["PR101"]  # only `loud`'s
+    assert signature(first.findings) == full(text, pr101)[0]
+    edited = text.replace("return 7\n", "return 8\n")
+    offset = text.index("return 7\n") + len("return ")
+    again = analyzer.update(edited, (offset, offset + 1, offset + 1))
+    assert again.stats["analysed_blocks"] == 1
+    assert signature(again.findings) == full(edited, pr101)[0]
+    assert [f.code for f in again.findings] == ["PR101"]

@@ -61,6 +61,7 @@ class Block:
     errors: list = field(default_factory=list)
     _shifted_at: int = -1
     _shifted: list = field(default_factory=list)
+    logical_lines: Optional[object] = None  # this text's LogicalLines, once asked for
 
     @property
     def end(self) -> int:

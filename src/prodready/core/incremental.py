@@ -89,6 +89,7 @@ from prodready.core.engine import analyze_block, enabled_rules, finalize, module
 from prodready.core.fileinfo import FileInfo
 from prodready.core.production import root_relative
 from prodready.core.findings import Finding, ParseProblem, RuleError
+from prodready.core.logical_lines import PiecewiseLogicalLines
 from prodready.core.rule import Rule
 from prodready.core.newlines import count_line_ends, split_lines
 from prodready.core.source import SourceFile
@@ -764,6 +765,8 @@ class DocumentAnalyzer:
         if source is None or source.text is not text:
             source = SourceFile(text, self.path)
         self._full_source = source
+        # Statement ends for suppressions, tokenized per block when asked (not the whole text).
+        source._logical_lines = PiecewiseLogicalLines([(source.line_of(b.start), b) for b in self.blocks])
         problems = [_problem_of(b, source) for b in self.blocks if b.kind == ERROR and b.problem is not None]
         if skip_file(text):
             return DocumentAnalysis(source, [], [], [])  # like analyze_source: not checked at all

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 import threading
 import warnings
 from functools import cached_property
@@ -84,6 +85,9 @@ def _take_remembered(text: str):
     return None
 
 
+_SUPPRESSION_WORD = re.compile(r"noqa|nosec|prodready:", re.IGNORECASE)
+
+
 class SourceFile:
     """A file's text with a line index; parses lazily and at most once."""
 
@@ -124,6 +128,14 @@ class SourceFile:
         checking a file with many findings quadratic)."""
         lowered = self.text.lower()
         return "noqa" in lowered or "prodready:" in lowered or "nosec" in lowered
+
+    @cached_property
+    def suppression_lines(self) -> list[int]:
+        """The 0-based lines where a suppression comment can be (``noqa``, ``nosec`` or
+        ``prodready:`` appears), sorted: a finding with none at or after its first line needs
+        no statement-end lookup, which tokenizes the file."""
+        lines = dict.fromkeys(self.line_of(m.start()) for m in _SUPPRESSION_WORD.finditer(self.text))
+        return list(lines)
 
     # -- ast positions -----------------------------------------------------------------------
     def offset_from_ast(self, lineno: int, col_bytes: int) -> int:

@@ -9,6 +9,7 @@ Bandit ``B`` code, ``# nosec B105`` / ``# nosec: B105,B106`` only the rules with
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
@@ -56,9 +57,13 @@ def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int
                   equivalents: tuple[str, ...] = ()) -> bool:
     if not source.may_have_suppressions:
         return False
-    lines = {source.line_of(start), source.line_of(max(start, end - 1))}
-    # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py).
-    lines.add(logical_lines.for_source(source).end(source.line_of(start)))
+    markers = source.suppression_lines
+    first = source.line_of(start)
+    lines = {first, source.line_of(max(start, end - 1))}
+    if bisect.bisect_right(markers, first) < len(markers):
+        # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py);
+        # it is at or after the first line, so only a comment after it can be there.
+        lines.add(logical_lines.for_source(source).end(first))
     accepted = {code.lower(), name, *(c.lower() for c in equivalents)}
     bandit = {c.lower() for c in equivalents if c[:1] in "bB" and c[1:].isdigit()}
     for line in lines:
@@ -88,7 +93,7 @@ def noqa_edit(source: SourceFile, finding_line: int, codes: list[str]) -> Option
     text = source.line_text(line)
     line_start = source.line_starts[line]
     comment = lines.comment(line)
-    if lines.ok:  # look for an existing noqa in the comment only, never in a string
+    if lines.known(line):  # look for an existing noqa in the comment only, never in a string
         match = _NOQA.search(comment[1]) if comment else None
         base = line_start + comment[0] if comment else line_start
     else:
