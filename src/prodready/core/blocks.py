@@ -62,6 +62,7 @@ class Block:
     _shifted_at: int = -1
     _shifted: list = field(default_factory=list)
     logical_lines: Optional[object] = None  # this text's LogicalLines, once asked for
+    reads: Optional[object] = None  # what its analysis read of the module (core/module_reads.py)
 
     @property
     def end(self) -> int:

@@ -16,6 +16,7 @@ from prodready.core.config import Config
 from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Finding, FixOffer, RuleError, Severity
 from prodready.core.frameworks import handler_kind, resolve_bases
+from prodready.core.module_reads import ModuleReads, RecordingBindings
 from prodready.core.names import ExternalResolver, NameResolver
 from prodready.core.source import SourceFile
 
@@ -49,10 +50,49 @@ class ModuleContext:
 
     bindings: dict
     classes: dict
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+    reads = None  # a `RecordingModule` says what its block read (core/module_reads.py)
 
     def key(self) -> int:
         return hash((tuple(sorted(self.bindings.items(), key=lambda kv: kv[0])),
                      tuple(sorted(self.classes.items()))))
+
+    @property
+    def plain_bindings(self) -> dict:
+        return self.bindings
+
+    def derived(self, key: object, compute):
+        """``compute(bindings)``, a fact about the whole module, worked out once per context
+        (not once per block). ``compute`` must depend on the bindings only: the incremental
+        analyzer re-runs it on a changed module to see whether a block's answer still holds."""
+        store = self._derived
+        if key not in store:
+            store[key] = compute(self.bindings)
+        return store[key]
+
+    def recording(self, reads: ModuleReads) -> "RecordingModule":
+        return RecordingModule(self, reads)
+
+
+class RecordingModule:
+    """A `ModuleContext` as one block sees it, writing down what the block reads of it."""
+
+    __slots__ = ("module", "reads", "bindings", "classes")
+
+    def __init__(self, module: ModuleContext, reads: ModuleReads) -> None:
+        self.module = module
+        self.reads = reads
+        self.bindings = RecordingBindings(module.bindings, reads.names, reads)
+        self.classes = RecordingBindings(module.classes, reads.classes, reads)
+
+    @property
+    def plain_bindings(self) -> dict:
+        return self.module.bindings
+
+    def derived(self, key: object, compute):
+        value = self.module.derived(key, compute)
+        self.reads.derived[key] = (compute, value)
+        return value
 
 
 @dataclass
@@ -76,7 +116,11 @@ class Context:
         self.module = module
         # ``external``: answers for names imported from the project's other modules
         # (core/crossmodule.py); rules see its answers through `resolve` without knowing it.
-        self.names = NameResolver(module.bindings, external)
+        if module.reads is None:
+            self.names = NameResolver(module.bindings, external)
+        else:  # the module scope records the names looked up in it (one copy, as above)
+            self.names = NameResolver(None, external)
+            self.names.scopes[0].bindings = RecordingBindings(module.plain_bindings, module.reads.names, module.reads)
         self.parents: list[ast.AST] = []
         self.functions: list[FunctionFrame] = []
         self.classes: list[ast.ClassDef] = []

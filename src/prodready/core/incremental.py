@@ -90,6 +90,7 @@ from prodready.core.fileinfo import FileInfo
 from prodready.core.production import root_relative
 from prodready.core.findings import Finding, ParseProblem, RuleError
 from prodready.core.logical_lines import PiecewiseLogicalLines
+from prodready.core.module_reads import ModuleReads, changed_keys, still_valid
 from prodready.core.rule import Rule
 from prodready.core.newlines import count_line_ends, split_lines
 from prodready.core.source import SourceFile
@@ -131,7 +132,7 @@ class DocumentAnalyzer:
         self.text: Optional[str] = None
         self.blocks: list[Block] = []
         self.analysis: Optional[DocumentAnalysis] = None
-        self._module_key: object = None
+        self._module: tuple = ((None, None), None)  # (key, ModuleContext) of the last analysis
         self._generation = 0  # bumped when config/rules change: invalidates every block
         self._whole_file = False  # lone CR line endings: no block splitting
         # Cross-module names (core/crossmodule.py): the workspace's ProjectResolver, set by
@@ -778,6 +779,13 @@ class DocumentAnalyzer:
             self._generation += 1  # a module our cross-module names came from changed
             self._deps = {}
         key = (module.key(), self._generation)
+        # An edit that changes the module context (a new import, a removed constant) keeps
+        # every block that read nothing it changed (core/module_reads.py).
+        previous_key, previous = self._module
+        changed = None
+        if previous is not None and previous_key != key and previous_key[1] == self._generation:
+            changed = (changed_keys(previous.bindings, module.bindings), changed_keys(previous.classes, module.classes))
+        self._module = (key, module)
         external = None
         stats = self._stats
         pending: list[PendingFinding] = []
@@ -787,11 +795,16 @@ class DocumentAnalyzer:
             if b.kind == ERROR:
                 continue
             if b.key != key:
-                if external is None and self.project is not None:
-                    external = self.project.for_file(self.path)
-                self._analyse_block(b, module, external)
-                b.key = key
-                stats["analysed_blocks"] += 1
+                if changed is not None and b.key == previous_key and b.reads is not None \
+                        and still_valid(b.reads, changed[0], changed[1], module):
+                    b.key = key
+                    stats["kept_blocks"] = stats.get("kept_blocks", 0) + 1
+                else:
+                    if external is None and self.project is not None:
+                        external = self.project.for_file(self.path)
+                    self._analyse_block(b, module, external)
+                    b.key = key
+                    stats["analysed_blocks"] += 1
             if b.pending:
                 pending.extend(b.shifted_pending())
             if b.facts:
@@ -808,8 +821,12 @@ class DocumentAnalyzer:
         block._shifted_at = -1
         if not block.statements or block.source is None:
             block.pending, block.facts, block.errors = [], frozenset(), []
+            block.reads = ModuleReads()  # nothing to analyse reads nothing
             return
-        result = analyze_block(block.source, block.statements, self.file, self.config, module, self.active, external)
+        reads = ModuleReads()
+        result = analyze_block(block.source, block.statements, self.file, self.config, module.recording(reads),
+                               self.active, external)
+        block.reads = reads
         origin = block.origin
         drop = block.drop
         kept = []

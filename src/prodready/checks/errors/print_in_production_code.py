@@ -255,10 +255,7 @@ class PrintInProductionCode(Rule):
         if "/management/commands/" in path or path.startswith("management/commands/"):
             return
         if self._cli is None:
-            bindings = ctx.module.bindings
-            self._cli = ctx.source.memo(("print-in-production-code", "console-module", id(bindings)), lambda: any(
-                (value or "").split(".", 1)[0] in _CLI_MODULES or not _CONSOLE_MODULE_PARTS.isdisjoint((value or "").split("."))
-                for value in bindings.values()))
+            self._cli = ctx.module.derived("print-in-production-code:console-module", _imports_console_module)
         if self._cli:
             return
         for frame in ctx.functions:
@@ -312,3 +309,10 @@ class PrintInProductionCode(Rule):
             self._allows_print = source.memo(("print-in-production-code", "file-suppression"),
                                              lambda: bool(_FILE_PRINT_SUPPRESSION.search(source.text)))
         return self._allows_print
+
+
+def _imports_console_module(bindings: dict) -> bool:
+    """Does the module bind something from a CLI framework or a console module?"""
+    return any((value or "").split(".", 1)[0] in _CLI_MODULES
+               or not _CONSOLE_MODULE_PARTS.isdisjoint((value or "").split("."))
+               for value in bindings.values())

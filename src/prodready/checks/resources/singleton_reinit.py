@@ -159,7 +159,7 @@ class SingletonReinit(Rule):
         if not _caches_instance(node, owner.name):
             return
         self.fact("singleton", owner.name)
-        uses_threads = any((value or "").startswith(("threading", "concurrent.futures")) for value in ctx.module.bindings.values())
+        uses_threads = ctx.module.derived("singleton-reinit:uses-threads", _uses_threads)
         if uses_threads and not _has_lock(node, ctx):
             self.report(
                 def_name_range(ctx.source, node),
@@ -168,3 +168,8 @@ class SingletonReinit(Rule):
             )
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _uses_threads(bindings: dict) -> bool:
+    """Does the module bind something from ``threading`` or ``concurrent.futures``?"""
+    return any((value or "").startswith(("threading", "concurrent.futures")) for value in bindings.values())

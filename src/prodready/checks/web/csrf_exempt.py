@@ -259,9 +259,8 @@ class CsrfExempt(Rule):
         if ctx.file.is_test:
             return
         authentication = None
-        # Once per document, not per block: a huge module binds thousands of names.
-        bindings = ctx.module.bindings
-        may_exempt = ctx.source.memo(("csrf-exempt", "may-exempt", id(bindings)), lambda: _may_exempt(bindings))
+        # Once per module context, not per block: a huge module binds thousands of names.
+        may_exempt = ctx.module.derived("csrf-exempt:may-exempt", _may_exempt)
         if not ctx.classes and may_exempt:  # a helper the views of this module may call
             authentication = _authentication(node, ctx.resolve)
             if authentication == "signature":
