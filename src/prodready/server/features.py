@@ -73,7 +73,7 @@ def register(server: "ProdreadServer") -> None:
             old.timer.cancel()
         ls.documents[item.uri] = doc
         ls.schedule(doc, immediate=True)
-        ls.project_document_changed(doc, immediate=True)
+        ls.project_document_changed(doc)  # after typing pauses: usually the text on disk, indexed already
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ProdreadServer, params: types.DidChangeTextDocumentParams) -> None:

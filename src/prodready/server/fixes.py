@@ -34,7 +34,11 @@ class FixEditsMixin:
     def snapshot(self, doc: Document) -> "Snapshot":
         """What code actions work on: one analysed version's text, findings and configuration."""
         config = doc.analyzer.config if doc.analyzer is not None else Config()
-        return Snapshot(doc.uri, doc.path, doc.version, doc.text, doc.source, list(doc.findings), config)
+        source = doc.source
+        analysed = doc.analysis.source if doc.analysis is not None else None
+        if analysed is not None and analysed.text == doc.text:
+            source = analysed  # knows the statement ends per block: no whole-file tokenizing
+        return Snapshot(doc.uri, doc.path, doc.version, doc.text, source, list(doc.findings), config)
 
     async def off_loop(self, fn, *args):
         """Run slow work (fixes parse the file) on the analysis thread, not the event loop."""

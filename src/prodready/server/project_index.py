@@ -38,6 +38,9 @@ WATCH_GLOBS = ("**/*.py", "**/requirements*.txt", "**/requirements/*.txt", "**/p
                "**/package.json", "**/*.js", "**/*.jsx", "**/*.ts", "**/*.tsx", "**/.python-version",
                "**/runtime.txt", "**/migrations/**")
 PROGRESS_STEP = 10  # report progress every this many percent
+INDEX_IDLE_MS = 1000  # an open document's edits reach the index after this long without typing
+INDEX_START_GRACE = 0.5  # seconds indexing waits for the first document's diagnostics
+YIELD_SECONDS = 2.0  # the longest the index waits for the analysis thread to go idle
 
 
 def path_to_uri(path: str) -> str:
@@ -130,6 +133,9 @@ class ProjectIndexMixin:
         return ignored
 
     def _index_root(self, state: _Root, token: Optional[str]) -> None:
+        # The documents the editor opens with the workspace get their diagnostics first.
+        self.first_delivery.wait(INDEX_START_GRACE)  # type: ignore[attr-defined]
+        self._yield_to_analysis()
         try:
             self._progress(token, "begin", f"scanning {os.path.basename(state.root) or state.root}")
             with self.index_lock:
@@ -141,6 +147,7 @@ class ProjectIndexMixin:
             files = list(state.project.files.values())
             last = -PROGRESS_STEP
             for index, file in enumerate(files):
+                self._yield_to_analysis()
                 with self.index_lock:
                     state.project.facts(file)
                 percent = int(100 * (index + 1) / max(1, len(files)))
@@ -163,8 +170,14 @@ class ProjectIndexMixin:
             return rules
         return [r for r in rules if not r.inputs or r.inputs & changed]
 
+    def _yield_to_analysis(self) -> None:
+        """Index thread: let queued document analyses run first (they are what the user is
+        waiting for); a steady stream of them delays the index by at most YIELD_SECONDS."""
+        self.analysis_idle.wait(YIELD_SECONDS)  # type: ignore[attr-defined]
+
     def _recheck(self, state: _Root, changed: Optional[set[str]]) -> None:
         """Re-run the project rules that read ``changed`` kinds (None: all) and publish."""
+        self._yield_to_analysis()
         config = self.config_for(os.path.join(state.root, "__init__.py"))  # type: ignore[attr-defined]
         selected = self._rules_for(changed)
         if not selected:
@@ -279,7 +292,11 @@ class ProjectIndexMixin:
             self.index_executor.submit(self._apply_changes, [(doc.path, text, False)])
 
         loop = self.loop  # type: ignore[attr-defined]
-        delay = 0 if immediate or closed else self.debounce_ms / 1000.0  # type: ignore[attr-defined]
+        # The project rules read the whole workspace: they wait until typing pauses, not
+        # the per-keystroke debounce (a re-read of a large module per keystroke held the
+        # interpreter while the user waited for the document's own diagnostics).
+        idle = max(self.debounce_ms, INDEX_IDLE_MS) / 1000.0  # type: ignore[attr-defined]
+        delay = 0 if immediate or closed else idle
         if loop is None or delay <= 0:
             submit()
         else:
@@ -297,6 +314,7 @@ class ProjectIndexMixin:
             self.index_executor.submit(self._apply_changes, events)
 
     def _apply_changes(self, events: list) -> None:
+        self._yield_to_analysis()
         try:
             for state in self.index_roots.values():
                 changed: set[str] = set()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Optional
 
 from lsprotocol import types
@@ -51,6 +52,15 @@ MAX_PUBLISHED_PER_FILE = 1000
 class SchedulingMixin:
     """When and where documents are analysed, and how the results reach the client."""
 
+    def init_scheduling(self) -> None:
+        # Set while no analysis is queued or running: background work (the workspace index)
+        # waits for it, so it never holds the interpreter while the user waits for diagnostics.
+        self.analysis_idle = threading.Event()
+        self.analysis_idle.set()
+        self._analysis_lock = threading.Lock()
+        self._analysis_queued = 0
+        self.first_delivery = threading.Event()  # the first document's diagnostics went out
+
     def reconfigure(self) -> None:
         """Configuration changed: re-check every open document."""
         self.generation += 1
@@ -78,10 +88,22 @@ class SchedulingMixin:
         doc.timer = None
         if self.documents.get(doc.uri) is not doc:
             return
+        with self._analysis_lock:
+            self._analysis_queued += 1
+            self.analysis_idle.clear()
         self.executor.submit(self._job, doc)
 
     def _job(self, doc: Document) -> None:
         """Analysis thread: analyse the document's latest text and hand the result to the loop."""
+        try:
+            self._run_job(doc)
+        finally:
+            with self._analysis_lock:
+                self._analysis_queued -= 1
+                if not self._analysis_queued:
+                    self.analysis_idle.set()
+
+    def _run_job(self, doc: Document) -> None:
         try:
             generation = self.generation
             with doc.lock:
@@ -178,6 +200,7 @@ class SchedulingMixin:
         if not self.pull:
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version))
+        self.first_delivery.set()
         waiters, doc.waiters = doc.waiters, []
         for fut in waiters:
             if not fut.done():

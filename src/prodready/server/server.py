@@ -69,6 +69,7 @@ class ProdreadServer(SettingsMixin, SchedulingMixin, FixEditsMixin, ProjectIndex
         self.tag_support: frozenset = frozenset()
         self.config_support = False
         self.watch_dynamic = False
+        self.init_scheduling()
         self.init_project_index()
 
     # -- messages ---------------------------------------------------------------------------
