@@ -103,6 +103,7 @@ async def main() -> int:
     parser.add_argument("--command", default=f"{shlex.quote(sys.executable)} -m prodready server",
                         help="how to start prodready's server (--debounce 0 is appended)")
     parser.add_argument("--no-ruff", action="store_true", help="do not run Ruff's server for comparison")
+    parser.add_argument("--verbose", action="store_true", help="print each edit's line and latency")
     args = parser.parse_args()
 
     if args.generated:
@@ -122,6 +123,9 @@ async def main() -> int:
     results = {}
     for label, command in servers.items():
         results[label] = await run_server(label, command, name, text, edits)
+        if args.verbose:
+            for (line_no, inserted), ms in zip(edits, results[label]["change"]):
+                print(f"  {label} line {line_no + 1:5d} {'insert' if inserted else 'remove'}: {ms:6.1f} ms")
     report(results)
     return 0
 

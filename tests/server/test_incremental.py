@@ -545,3 +545,24 @@ def test_top_level_name_edits_keep_only_unaffected_blocks(rules, seed):
         assert signature(result.findings) == expected, f"seed {seed} step {step}: {snippet!r}"
         kept += result.stats.get("kept_blocks", 0)
     assert kept > 40  # the mechanism is at work, not every block re-analysed each time
+
+
+@pytest.mark.parametrize("hinted", [True, False])
+def test_inserting_and_removing_a_member_line_in_a_huge_class_is_cheap(pr101, hinted):
+    """A statement inserted between two members becomes a member block; deleting it again
+    drops that block without re-parsing the class (it used to re-split the whole class)."""
+    text = "\n".join(["from datetime import datetime", "", *_service_class(750)]) + "\n"
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), pr101)
+    analyzer.update(text)
+    at = text.index("    def m400(")
+    line = "    stamp = datetime.utcnow()\n"
+    inserted = text[:at] + line + text[at:]
+    result = analyzer.update(inserted, (at, at, at + len(line)) if hinted else None)
+    assert result.stats["reparsed_chars"] < 2000
+    assert signature(result.findings) == full(inserted, pr101)[0]
+    assert len(result.findings) == 751
+    result = analyzer.update(text, (at, at + len(line), at) if hinted else None)
+    assert result.stats["reparsed_chars"] < 2000
+    assert result.stats["analysed_blocks"] == 0
+    assert signature(result.findings) == full(text, pr101)[0]
+    assert len(result.findings) == 750

@@ -727,8 +727,12 @@ class DocumentAnalyzer:
         for attempt in range(_EXTENSIONS + 1):
             lo, hi = blocks[a].start, blocks[b].end + delta
             region = new[lo:hi]
+            if not region:
+                if a == i and b == j and (i > head_index + 1 or j < last):
+                    return i, j, []  # whole members deleted, others remain: nothing to parse
+                return None  # the class lost every member: re-split it at the top level
             if not region.strip():
-                return None  # members deleted: re-split the class at the top level
+                return None  # members replaced by blank lines: re-split the class at the top level
             text = head.text + region
             self._count(len(text))
             tree, err = parse_text(text)
