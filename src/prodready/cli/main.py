@@ -278,22 +278,27 @@ def _analysis_path(path: Path, cwd: Path, config: Config) -> str:
     return root_relative(str(path.absolute()), None)
 
 
-def _run_tasks(tasks: list[Task], jobs: int, console: Console) -> list[FileResult]:
+def _run_tasks(tasks: list[Task], jobs: int, console: Console,
+               extra=None) -> tuple[list[FileResult], Optional[object]]:
+    """Check ``tasks``, in worker processes when there are many (cli/schedule.py).
+
+    ``extra``: a picklable callable (the project check) that runs in the pool beside the
+    files; its answer is the second value, or None when it did not run (no pool, or the pool
+    failed): then the caller runs it itself.
+    """
     if len(tasks) > PARALLEL_THRESHOLD and jobs > 1:
         try:
-            from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
-            workers = min(jobs, len(tasks))
-            chunk = max(1, min(32, len(tasks) // (workers * 4)))
+            from prodready.cli.schedule import run_pool
+
             try:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    return list(pool.map(process, tasks, chunksize=chunk))
+                return run_pool(tasks, min(jobs, len(tasks)), extra)
             except BrokenProcessPool as exc:
                 console.warning(f"worker processes failed ({exc}); checking in this process")
         except (OSError, ImportError, NotImplementedError) as exc:
             console.warning(f"cannot start worker processes ({exc}); checking in this process")
-    return [process(task) for task in tasks]
+    return [process(task) for task in tasks], None
 
 
 def _read_stdin() -> bytes:
@@ -369,13 +374,21 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     else:
         inputs = _path_inputs(args, paths, config, rules, cwd, mode, want_edits, console)
 
-    results = inputs.results + _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console)
+    # In check mode the project check reads what the file checks read and writes nothing but
+    # its cache, so it runs in the pool beside them; fixes must see the fixed files first.
+    project_job = None
+    if not use_stdin and mode == "check":
+        project_job = _ProjectJob(list(paths), config, str(cwd), args.unsafe_fixes, want_edits,
+                                  _project_cache_dir(args, config, cwd))
+    done, project_out = _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console, project_job)
+    results = inputs.results + done
     results.sort(key=lambda r: r.display)
     errors = inputs.errors + _report_file_problems(results, console)
     if inputs.cache is not None:
         _update_cache(inputs.cache, results, cwd, config)
     if not use_stdin:
-        results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console)
+        results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console,
+                                                        project_out)
         errors += project_errors
 
     if args.write_baseline:
@@ -425,18 +438,56 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     return 1 if report.items and not args.exit_zero else 0
 
 
-def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
-                          results: list[FileResult], console: Console) -> tuple[list[FileResult], int]:
-    """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py."""
+def _project_cache_dir(args, config: Config, cwd: Path) -> Optional[Path]:
     from prodready.cli.cache import CACHE_DIR
+
+    if args.no_cache:
+        return None
+    cache_dir = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
+    return cwd / cache_dir
+
+
+class _Display:
+    """`_display` relative to one working directory, as a picklable callable."""
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = Path(cwd)
+
+    def __call__(self, path) -> str:
+        return _display(Path(path), self.cwd)
+
+
+@dataclass
+class _ProjectJob:
+    """The project check of a `check` run, as a job a worker process can run."""
+
+    paths: list
+    config: Config
+    cwd: str
+    unsafe: bool
+    want_edits: bool
+    cache_dir: Optional[Path]
+
+    def __call__(self):
+        from prodready.cli.project_check import check_project
+
+        return check_project(self.paths, self.config, Path(self.cwd), mode="check", unsafe=self.unsafe,
+                             want_edits=self.want_edits, cache_dir=self.cache_dir, display=_Display(self.cwd))
+
+
+def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
+                          results: list[FileResult], console: Console,
+                          precomputed=None) -> tuple[list[FileResult], int]:
+    """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py.
+
+    ``precomputed``: what `check_project` already returned for this run (from the pool)."""
     from prodready.cli.project_check import check_project, merge
 
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
-        cache_dir = cwd / cache_dir
-    extra, notes = check_project(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
-                                 cache_dir=cache_dir, display=lambda p: _display(Path(p), cwd))
+    if precomputed is not None:
+        extra, notes = precomputed
+    else:
+        extra, notes = check_project(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
+                                     cache_dir=_project_cache_dir(args, config, cwd), display=_Display(str(cwd)))
     for note in notes:
         console.warning(note)
     errors = 0
