@@ -56,9 +56,12 @@ def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int
                   equivalents: tuple[str, ...] = ()) -> bool:
     if not source.may_have_suppressions:
         return False
-    lines = {source.line_of(start), source.line_of(max(start, end - 1))}
-    # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py).
-    lines.add(logical_lines.for_source(source).end(source.line_of(start)))
+    first = source.line_of(start)
+    lines = {first, source.line_of(max(start, end - 1))}
+    # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py). It is
+    # never above ``first``, so below the file's last suppression comment it cannot matter.
+    if first <= _last_marker_line(source):
+        lines.add(logical_lines.end_of(source, first))
     accepted = {code.lower(), name, *(c.lower() for c in equivalents)}
     bandit = {c.lower() for c in equivalents if c[:1] in "bB" and c[1:].isdigit()}
     for line in lines:
@@ -71,6 +74,22 @@ def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int
             if nosec is not None and (not nosec or bandit & nosec):
                 return True
     return False
+
+
+_MARKER = re.compile(r"noqa|prodready:|nosec", re.IGNORECASE)
+
+
+def _last_marker_line(source: SourceFile) -> int:
+    """The last line where a suppression comment could be (-1: none). A line without one of
+    these words (in any case) is never a suppression, whatever else is on it."""
+
+    def compute() -> int:
+        last = None
+        for last in _MARKER.finditer(source.text):
+            pass
+        return source.line_of(last.start()) if last is not None else -1
+
+    return source.memo("suppress:last-marker-line", compute)
 
 
 def ignore_comment_edit(source: SourceFile, code: str, offset: int) -> tuple[int, int, str]:
