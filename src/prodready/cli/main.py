@@ -379,7 +379,7 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     project_job = None
     if not use_stdin and mode == "check":
         project_job = _ProjectJob(list(paths), config, str(cwd), args.unsafe_fixes, want_edits,
-                                  _project_cache_dir(args, config, cwd))
+                                  _project_facts(inputs.cache))
     done, project_out = _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console, project_job)
     results = inputs.results + done
     results.sort(key=lambda r: r.display)
@@ -388,8 +388,10 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         _update_cache(inputs.cache, results, cwd, config)
     if not use_stdin:
         results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console,
-                                                        project_out)
+                                                        project_out, inputs.cache)
         errors += project_errors
+    if inputs.cache is not None:
+        inputs.cache.save()
 
     if args.write_baseline:
         from prodready.cli import baseline as cli_baseline
@@ -438,13 +440,9 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     return 1 if report.items and not args.exit_zero else 0
 
 
-def _project_cache_dir(args, config: Config, cwd: Path) -> Optional[Path]:
-    from prodready.cli.cache import CACHE_DIR
-
-    if args.no_cache:
-        return None
-    cache_dir = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
-    return cwd / cache_dir
+def _project_facts(cache) -> Optional[dict]:
+    """The project facts the cache holds ({} when empty), or None without a cache."""
+    return dict(cache.project_facts) if cache is not None else None
 
 
 class _Display:
@@ -466,28 +464,31 @@ class _ProjectJob:
     cwd: str
     unsafe: bool
     want_edits: bool
-    cache_dir: Optional[Path]
+    facts: Optional[dict]  # the cached project facts, None without a cache
 
     def __call__(self):
-        from prodready.cli.project_check import check_project
+        from prodready.cli.project_check import run_project_check
 
-        return check_project(self.paths, self.config, Path(self.cwd), mode="check", unsafe=self.unsafe,
-                             want_edits=self.want_edits, cache_dir=self.cache_dir, display=_Display(self.cwd))
+        return run_project_check(self.paths, self.config, Path(self.cwd), mode="check", unsafe=self.unsafe,
+                                 want_edits=self.want_edits, facts=self.facts, display=_Display(self.cwd))
 
 
 def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
                           results: list[FileResult], console: Console,
-                          precomputed=None) -> tuple[list[FileResult], int]:
+                          precomputed=None, cache=None) -> tuple[list[FileResult], int]:
     """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py.
 
-    ``precomputed``: what `check_project` already returned for this run (from the pool)."""
-    from prodready.cli.project_check import check_project, merge
+    ``precomputed``: what `run_project_check` already returned for this run (from the pool);
+    ``cache``: the run's cache, which keeps the project facts too."""
+    from prodready.cli.project_check import merge, run_project_check
 
-    if precomputed is not None:
-        extra, notes = precomputed
-    else:
-        extra, notes = check_project(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
-                                     cache_dir=_project_cache_dir(args, config, cwd), display=_Display(str(cwd)))
+    outcome = precomputed
+    if outcome is None:
+        outcome = run_project_check(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
+                                    facts=_project_facts(cache), display=_Display(str(cwd)))
+    extra, notes, facts = outcome
+    if cache is not None:
+        cache.set_project_facts(facts)
     for note in notes:
         console.warning(note)
     errors = 0
@@ -592,10 +593,11 @@ def _report_file_problems(results: list[FileResult], console: Console) -> int:
 
 
 def _update_cache(cache, results: list[FileResult], cwd: Path, config: Config) -> None:
+    """Record the analysed files (the caller saves, once the project facts are in too)."""
     for result in results:
         if result.sha and not (result.cannot or result.internal or result.write_error or result.cached):
-            cache.put(result.path, result.sha, _analysis_path(Path(result.path), cwd, config), result.cache_payload())
-    cache.save()
+            cache.put(result.path, result.sha, _analysis_path(Path(result.path), cwd, config), result.cache_payload(),
+                      result.stamp)
 
 
 def _emit_diff(args, results: list[FileResult], errors: int, out: TextIO, err: TextIO) -> int:
@@ -675,21 +677,36 @@ def _read_text(path: str) -> Optional[str]:
 
 
 def _cache_hit(cache, task: Task) -> Optional[FileResult]:
-    from prodready.cli.runner import sha256
+    """The cached result of ``task``'s file: found by its size and mtime without reading it,
+    else by the hash of its bytes (cli/cache.py)."""
+    import time
 
+    from prodready.cli.cache import trusted_stamp
+    from prodready.cli.runner import sha256
     from prodready.core import engine
 
     try:
-        with open(task.path, "rb") as handle:
-            data = handle.read(engine.MAX_FILE_BYTES + 1)
+        st = os.stat(task.path)
     except OSError:
         return None
-    if len(data) > engine.MAX_FILE_BYTES:
+    if st.st_size > engine.MAX_FILE_BYTES:
         return None  # reported by the check itself
-    sha = sha256(data)
-    payload = cache.get(task.path, sha, task.analysis_path)
-    if payload is None:
-        return None
+    hit = cache.get_by_stat(task.path, st, task.analysis_path)
+    if hit is not None:
+        sha, payload = hit
+    else:
+        try:
+            with open(task.path, "rb") as handle:
+                data = handle.read(engine.MAX_FILE_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > engine.MAX_FILE_BYTES:
+            return None
+        sha = sha256(data)
+        payload = cache.get(task.path, sha, task.analysis_path)
+        if payload is None:
+            return None
+        cache.restamp(task.path, trusted_stamp(st, time.time_ns()))
     try:
         items = [Item.from_json(entry) for entry in payload["items"]]
         rule_errors = [str(m) for m in payload.get("rule_errors", [])]

@@ -12,6 +12,7 @@ import io
 import os
 import stat
 import tempfile
+import time
 import tokenize
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -122,6 +123,9 @@ class FileResult:
     output_text: Optional[str] = None  # stdin with --fix: the fixed source
     write_error: Optional[str] = None
     cached: bool = False
+    # [mtime_ns, size] of the file when it was read, if old enough to validate the cache by
+    # (cli/cache.py); None: validate by content hash.
+    stamp: Optional[list] = None
     # Other project files the findings depend on (cross-module names): path -> [mtime_ns,
     # size] or None (missing). A cached result is used only while they are unchanged.
     deps: dict = field(default_factory=dict)
@@ -315,6 +319,7 @@ def _process(task: Task, result: FileResult) -> None:
     else:
         try:
             with open(task.path, "rb") as handle:
+                before = os.fstat(handle.fileno())  # before reading: a write during the read changes it
                 data = handle.read(engine.MAX_FILE_BYTES + 1)  # enough to tell it is too large
                 size = os.fstat(handle.fileno()).st_size
         except OSError as exc:
@@ -329,6 +334,10 @@ def _process(task: Task, result: FileResult) -> None:
         result.cannot = why
         return
     result.sha = sha256(data)
+    if task.data is None:
+        from prodready.cli.cache import trusted_stamp
+
+        result.stamp = trusted_stamp(before, time.time_ns())
     file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
     target = task.config.target_version
     analysis, source = _analyze(text, task, file)
@@ -357,6 +366,7 @@ def _process(task: Task, result: FileResult) -> None:
                         result.fixed = 0
                     else:
                         result.sha = sha256(new_data)
+                        result.stamp = None  # just written: validate by hash next time
                         analysis, source = _analyze(new_text, task, file)
     if task.stdin and task.mode == "fix" and result.output_text is None:
         result.output_text = text
