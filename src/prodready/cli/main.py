@@ -320,8 +320,19 @@ class _Inputs:
     excluded_stdin: Optional[bytes] = None
 
 
+_CHECK_RAN = False
+
+
+def check_ran() -> bool:
+    """Whether this process ran `check` (cli/exiting.py: such a process may exit at once)."""
+    return _CHECK_RAN
+
+
 def run_check(args, out: TextIO, err: TextIO) -> int:
+    global _CHECK_RAN
     from prodready.checks import all_rules
+
+    _CHECK_RAN = True
 
     console = Console(err, args.quiet)
     cwd = Path(os.getcwd())
