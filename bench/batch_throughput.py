@@ -1,13 +1,18 @@
-"""Batch throughput: prodready vs bandit on the same corpus of real package sources.
+"""Batch throughput: prodready vs bandit and Ruff on the same corpus of real package sources.
 
 Usage: python bench/batch_throughput.py [--corpus bench/corpus] [--repeat 3]
 
 Fetches the corpus (bench/corpus.py, pinned wheels of django, flask, sqlalchemy, requests)
 when missing, then times, in the same run and on the same files:
-  * prodready check --no-cache --jobs 1   (one core, like bandit)
-  * prodready check --no-cache            (all cores)
-  * bandit -r -q                          (needs `pip install bandit`, the [bench] extra)
-and prints lines/s for each (best of --repeat runs) and the ratio to bandit.
+  * prodready check --no-cache --jobs 1   (cold, one core, like bandit)
+  * prodready check --no-cache            (cold, all cores)
+  * prodready check                        (warm: the cache of a previous run, tree unchanged)
+  * bandit -r -q                           (needs `pip install bandit`, the [bench] extra)
+  * ruff check --no-cache                  (cold) and ruff check with its cache (warm), when
+                                           `ruff` is installed (the [test] extra has it)
+and prints seconds and lines/s for each (best of --repeat runs) and the ratios
+prodready/bandit and prodready/Ruff, cold and warm (how many times faster prodready is;
+below 1, slower). The warm runs keep their caches in a temporary folder.
 This is a benchmark script, not a test: it asserts nothing.
 """
 
@@ -17,6 +22,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,21 +63,36 @@ def main() -> int:
         files += f
         lines += n
     print(f"corpus: {', '.join(r.name for r in roots)}: {files} files, {lines} lines")
-    prodready = [sys.executable, "-m", "prodready", "check", "--no-cache", "--preview", "--exit-zero", "--quiet", *map(str, roots)]
-    results = {
-        "prodready (1 process)": best_time([*prodready, "--jobs", "1"], args.repeat),
-        "prodready (all cores)": best_time(prodready, args.repeat),
-    }
-    bandit = shutil.which("bandit")
-    if bandit:
-        results["bandit"] = best_time([bandit, "-r", "-q", "-f", "json", "-o", "/dev/null", *map(str, roots)], args.repeat)
-    else:
-        print("bandit not installed (pip install bandit): skipping the comparison")
+    prodready = [sys.executable, "-m", "prodready", "check", "--preview", "--exit-zero", "--quiet", *map(str, roots)]
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as caches:
+        results["prodready cold (1 process)"] = best_time([*prodready, "--no-cache", "--jobs", "1"], args.repeat)
+        results["prodready cold (all cores)"] = best_time([*prodready, "--no-cache"], args.repeat)
+        warm = [*prodready, "--cache-dir", str(Path(caches, "prodready"))]
+        best_time(warm, 1)  # fill the cache
+        results["prodready warm"] = best_time(warm, args.repeat)
+        bandit = shutil.which("bandit")
+        if bandit:
+            results["bandit"] = best_time([bandit, "-r", "-q", "-f", "json", "-o", "/dev/null", *map(str, roots)],
+                                          args.repeat)
+        else:
+            print("bandit not installed (pip install bandit): skipping the comparison")
+        ruff = shutil.which("ruff")
+        if ruff:
+            ruff_cmd = [ruff, "check", "--exit-zero", "--quiet", *map(str, roots)]
+            results["ruff cold"] = best_time([*ruff_cmd, "--no-cache"], args.repeat)
+            ruff_warm = [*ruff_cmd, "--cache-dir", str(Path(caches, "ruff"))]
+            best_time(ruff_warm, 1)
+            results["ruff warm"] = best_time(ruff_warm, args.repeat)
+        else:
+            print("ruff not installed (pip install ruff): skipping the comparison")
     for name, seconds in results.items():
-        ratio = ""
-        if "bandit" in results and name != "bandit":
-            ratio = f"  ({results['bandit'] / seconds:.1f}x bandit)"
-        print(f"{name:24s} {seconds:7.2f} s  {lines / seconds:10,.0f} lines/s{ratio}")
+        print(f"{name:28s} {seconds:7.2f} s  {lines / seconds:12,.0f} lines/s")
+    cold, warm_time = results["prodready cold (all cores)"], results["prodready warm"]
+    for other, cold_key, warm_key in (("bandit", "bandit", "bandit"), ("Ruff", "ruff cold", "ruff warm")):
+        if cold_key in results:
+            print(f"prodready/{other}: cold {results[cold_key] / cold:.2f}x, warm {results[warm_key] / warm_time:.2f}x"
+                  f"  (1 process cold: {results[cold_key] / results['prodready cold (1 process)']:.2f}x)")
     return 0
 
 

@@ -104,3 +104,13 @@ def test_codes_and_names_are_unique():
     rules = all_rules()
     assert len({r.code for r in rules}) == len(rules)
     assert len({r.name for r in rules}) == len(rules)
+
+
+@pytest.mark.parametrize("rule", [r for r in _file_rules() if r.fix_availability == "none"],
+                         ids=lambda r: f"{r.code}-{r.name}")
+def test_a_rule_without_fixes_offers_none(rule):
+    """The fix rounds after the first run only the rules that can fix (cli/runner.py
+    `fixable_rules`): a rule saying "none" must never offer one."""
+    for example in map(as_example, rule.invalid):
+        findings = check_text(example.code, example.path, _config(example)).findings
+        assert all(not f.fixes for f in findings if f.code == rule.code), example.code

@@ -48,6 +48,6 @@ def drop_working_directory() -> None:
 def main() -> int:
     """The ``prodready`` console script."""
     drop_working_directory()
-    from prodready.cli.main import main as cli_main
+    from prodready.cli.exiting import run
 
-    return cli_main()
+    run()  # exits (at once after `check`: cli/exiting.py)

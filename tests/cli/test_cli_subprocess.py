@@ -59,3 +59,19 @@ def test_broken_pipe_is_quiet(project):
     run = subprocess.run(command, shell=True, cwd=project, capture_output=True, text=True, timeout=120)
     assert run.stdout.count("\n") == 1
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+
+
+def test_check_exits_at_once_with_its_output_flushed(tmp_path):
+    """`check` ends with os._exit (cli/exiting.py): the report and exit code must survive it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text('[tool.prodready]\nselect = ["PR101"]\npreview = true\n')
+    (tmp_path / "a.py").write_text("from datetime import datetime\nx = datetime.utcnow()\n" * 200)
+    run = subprocess.run([sys.executable, "-m", "prodready", "check", "--no-cache", "."], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stdout.count(": PR101 ") == 200
+    assert run.stdout.rstrip().splitlines()[-1] == "Found 200 problems (200 fixable with --fix)."
+    version = subprocess.run([sys.executable, "-m", "prodready", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("prodready ")

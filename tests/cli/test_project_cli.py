@@ -83,6 +83,7 @@ def test_select_and_noqa_apply_to_project_rules(tmp_path):
 def test_cache_gives_the_same_findings(tmp_path):
     root = make(tmp_path)
     first = json.loads(run("check", "--format", "json", ".", cwd=root).stdout)["findings"]
-    assert (root / ".prodready_cache" / "project-index.json").is_file()
+    [cache_file] = (root / ".prodready_cache").rglob("*.json")  # one file: findings and project facts
+    assert json.loads(cache_file.read_text())["project_facts"]
     second = json.loads(run("check", "--format", "json", ".", cwd=root).stdout)["findings"]
     assert first == second

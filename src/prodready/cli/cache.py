@@ -3,8 +3,16 @@
 One JSON file per *analysis key* (prodready version, the installed package's files, the
 Python version, the effective configuration and the rule catalogue) under
 `.prodready_cache/<version>/` at the project root. Inside, each checked file maps to the
-sha256 of its bytes, the path rules saw, and its findings as plain data. A file whose bytes,
-path or key changed is a miss; an unreadable or malformed cache is ignored (and rewritten).
+sha256 of its bytes, its size and mtime when they were read, the path rules saw, and its
+findings as plain data; the project rules' per-file facts (PR6xx) are kept in the same file,
+so a warm run reads one file. A file whose bytes, path or key changed is a miss; an
+unreadable or malformed cache is ignored (and rewritten).
+
+A file whose size and mtime are what they were is not read again (as Ruff and git do); one
+whose stat changed is read and hashed, and its findings are reused while its bytes are the
+same. A stat is recorded only for a file last modified well before it was read
+(`RACY_SECONDS`): a write in the same clock tick as the read could otherwise leave the size
+and mtime unchanged over new contents.
 """
 
 from __future__ import annotations
@@ -20,8 +28,16 @@ from typing import Optional
 import prodready
 
 CACHE_DIR = ".prodready_cache"
-_FORMAT = 1
+_FORMAT = 2
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
+RACY_SECONDS = 2  # a file modified this recently before it was read is validated by hash
+
+
+def trusted_stamp(st, now_ns: int) -> Optional[list]:
+    """[mtime_ns, size] of a stat to validate by later, or None when it is too recent."""
+    if now_ns - st.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
+        return None
+    return [st.st_mtime_ns, st.st_size]
 
 
 def _package_fingerprint() -> str:
@@ -58,6 +74,8 @@ class Cache:
         digest = hashlib.sha256(key.encode()).hexdigest()[:20]
         self.file = self.folder / prodready.__version__ / f"{digest}.json"
         self.entries: dict[str, dict] = {}
+        # The project rules' facts per file ("kind:sha" -> data; core/project/model.py).
+        self.project_facts: dict = {}
         self.dirty = False
         self._load()
 
@@ -69,6 +87,18 @@ class Cache:
             return
         if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
+            facts = data.get("project_facts")
+            self.project_facts = facts if isinstance(facts, dict) else {}
+
+    def get_by_stat(self, path: str, st, analysis_path: str) -> Optional[tuple[str, dict]]:
+        """(sha, payload) when ``path``'s size and mtime (``st``) are those recorded."""
+        entry = self.entries.get(path)
+        if not isinstance(entry, dict) or entry.get("analysis_path") != analysis_path:
+            return None
+        if entry.get("stat") != [st.st_mtime_ns, st.st_size]:
+            return None
+        sha, payload = entry.get("sha"), entry.get("payload")
+        return (sha, payload) if isinstance(sha, str) and isinstance(payload, dict) else None
 
     def get(self, path: str, sha: str, analysis_path: str) -> Optional[dict]:
         entry = self.entries.get(path)
@@ -77,10 +107,23 @@ class Cache:
         payload = entry.get("payload")
         return payload if isinstance(payload, dict) else None
 
-    def put(self, path: str, sha: str, analysis_path: str, payload: dict) -> None:
-        entry = {"sha": sha, "analysis_path": analysis_path, "payload": payload}
+    def restamp(self, path: str, stamp: Optional[list]) -> None:
+        """Record a new stat for an entry whose bytes were found unchanged."""
+        entry = self.entries.get(path)
+        if isinstance(entry, dict) and entry.get("stat") != stamp:
+            entry["stat"] = stamp
+            self.dirty = True
+
+    def put(self, path: str, sha: str, analysis_path: str, payload: dict, stamp: Optional[list] = None) -> None:
+        entry = {"sha": sha, "analysis_path": analysis_path, "payload": payload, "stat": stamp}
         if self.entries.get(path) != entry:
             self.entries[path] = entry
+            self.dirty = True
+
+    def set_project_facts(self, facts: Optional[dict]) -> None:
+        """Replace the project facts (None: they did not change)."""
+        if facts is not None and facts != self.project_facts:
+            self.project_facts = facts
             self.dirty = True
 
     def save(self) -> None:
@@ -105,7 +148,8 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".cache.", suffix=".tmp", dir=self.file.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({"key": self.key, "entries": live}, handle, separators=(",", ":"))
+                    json.dump({"key": self.key, "entries": live, "project_facts": self.project_facts}, handle,
+                              separators=(",", ":"))
                 os.replace(tmp, self.file)
             except OSError:
                 try:

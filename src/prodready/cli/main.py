@@ -278,22 +278,27 @@ def _analysis_path(path: Path, cwd: Path, config: Config) -> str:
     return root_relative(str(path.absolute()), None)
 
 
-def _run_tasks(tasks: list[Task], jobs: int, console: Console) -> list[FileResult]:
+def _run_tasks(tasks: list[Task], jobs: int, console: Console,
+               extra=None) -> tuple[list[FileResult], Optional[object]]:
+    """Check ``tasks``, in worker processes when there are many (cli/schedule.py).
+
+    ``extra``: a picklable callable (the project check) that runs in the pool beside the
+    files; its answer is the second value, or None when it did not run (no pool, or the pool
+    failed): then the caller runs it itself.
+    """
     if len(tasks) > PARALLEL_THRESHOLD and jobs > 1:
         try:
-            from concurrent.futures import ProcessPoolExecutor
             from concurrent.futures.process import BrokenProcessPool
 
-            workers = min(jobs, len(tasks))
-            chunk = max(1, min(32, len(tasks) // (workers * 4)))
+            from prodready.cli.schedule import run_pool
+
             try:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    return list(pool.map(process, tasks, chunksize=chunk))
+                return run_pool(tasks, min(jobs, len(tasks)), extra)
             except BrokenProcessPool as exc:
                 console.warning(f"worker processes failed ({exc}); checking in this process")
         except (OSError, ImportError, NotImplementedError) as exc:
             console.warning(f"cannot start worker processes ({exc}); checking in this process")
-    return [process(task) for task in tasks]
+    return [process(task) for task in tasks], None
 
 
 def _read_stdin() -> bytes:
@@ -315,8 +320,19 @@ class _Inputs:
     excluded_stdin: Optional[bytes] = None
 
 
+_CHECK_RAN = False
+
+
+def check_ran() -> bool:
+    """Whether this process ran `check` (cli/exiting.py: such a process may exit at once)."""
+    return _CHECK_RAN
+
+
 def run_check(args, out: TextIO, err: TextIO) -> int:
+    global _CHECK_RAN
     from prodready.checks import all_rules
+
+    _CHECK_RAN = True
 
     console = Console(err, args.quiet)
     cwd = Path(os.getcwd())
@@ -369,14 +385,24 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     else:
         inputs = _path_inputs(args, paths, config, rules, cwd, mode, want_edits, console)
 
-    results = inputs.results + _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console)
+    # In check mode the project check reads what the file checks read and writes nothing but
+    # its cache, so it runs in the pool beside them; fixes must see the fixed files first.
+    project_job = None
+    if not use_stdin and mode == "check":
+        project_job = _ProjectJob(list(paths), config, str(cwd), args.unsafe_fixes, want_edits,
+                                  _project_facts(inputs.cache))
+    done, project_out = _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console, project_job)
+    results = inputs.results + done
     results.sort(key=lambda r: r.display)
     errors = inputs.errors + _report_file_problems(results, console)
     if inputs.cache is not None:
         _update_cache(inputs.cache, results, cwd, config)
     if not use_stdin:
-        results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console)
+        results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console,
+                                                        project_out, inputs.cache)
         errors += project_errors
+    if inputs.cache is not None:
+        inputs.cache.save()
 
     if args.write_baseline:
         from prodready.cli import baseline as cli_baseline
@@ -425,18 +451,55 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     return 1 if report.items and not args.exit_zero else 0
 
 
-def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
-                          results: list[FileResult], console: Console) -> tuple[list[FileResult], int]:
-    """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py."""
-    from prodready.cli.cache import CACHE_DIR
-    from prodready.cli.project_check import check_project, merge
+def _project_facts(cache) -> Optional[dict]:
+    """The project facts the cache holds ({} when empty), or None without a cache."""
+    return dict(cache.project_facts) if cache is not None else None
 
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = Path(args.cache_dir) if args.cache_dir else (Path(config.root) if config.root else cwd) / CACHE_DIR
-        cache_dir = cwd / cache_dir
-    extra, notes = check_project(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
-                                 cache_dir=cache_dir, display=lambda p: _display(Path(p), cwd))
+
+class _Display:
+    """`_display` relative to one working directory, as a picklable callable."""
+
+    def __init__(self, cwd: str) -> None:
+        self.cwd = Path(cwd)
+
+    def __call__(self, path) -> str:
+        return _display(Path(path), self.cwd)
+
+
+@dataclass
+class _ProjectJob:
+    """The project check of a `check` run, as a job a worker process can run."""
+
+    paths: list
+    config: Config
+    cwd: str
+    unsafe: bool
+    want_edits: bool
+    facts: Optional[dict]  # the cached project facts, None without a cache
+
+    def __call__(self):
+        from prodready.cli.project_check import run_project_check
+
+        return run_project_check(self.paths, self.config, Path(self.cwd), mode="check", unsafe=self.unsafe,
+                                 want_edits=self.want_edits, facts=self.facts, display=_Display(self.cwd))
+
+
+def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
+                          results: list[FileResult], console: Console,
+                          precomputed=None, cache=None) -> tuple[list[FileResult], int]:
+    """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py.
+
+    ``precomputed``: what `run_project_check` already returned for this run (from the pool);
+    ``cache``: the run's cache, which keeps the project facts too."""
+    from prodready.cli.project_check import merge, run_project_check
+
+    outcome = precomputed
+    if outcome is None:
+        outcome = run_project_check(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
+                                    facts=_project_facts(cache), display=_Display(str(cwd)))
+    extra, notes, facts = outcome
+    if cache is not None:
+        cache.set_project_facts(facts)
     for note in notes:
         console.warning(note)
     errors = 0
@@ -541,10 +604,11 @@ def _report_file_problems(results: list[FileResult], console: Console) -> int:
 
 
 def _update_cache(cache, results: list[FileResult], cwd: Path, config: Config) -> None:
+    """Record the analysed files (the caller saves, once the project facts are in too)."""
     for result in results:
         if result.sha and not (result.cannot or result.internal or result.write_error or result.cached):
-            cache.put(result.path, result.sha, _analysis_path(Path(result.path), cwd, config), result.cache_payload())
-    cache.save()
+            cache.put(result.path, result.sha, _analysis_path(Path(result.path), cwd, config), result.cache_payload(),
+                      result.stamp)
 
 
 def _emit_diff(args, results: list[FileResult], errors: int, out: TextIO, err: TextIO) -> int:
@@ -624,21 +688,36 @@ def _read_text(path: str) -> Optional[str]:
 
 
 def _cache_hit(cache, task: Task) -> Optional[FileResult]:
-    from prodready.cli.runner import sha256
+    """The cached result of ``task``'s file: found by its size and mtime without reading it,
+    else by the hash of its bytes (cli/cache.py)."""
+    import time
 
+    from prodready.cli.cache import trusted_stamp
+    from prodready.cli.runner import sha256
     from prodready.core import engine
 
     try:
-        with open(task.path, "rb") as handle:
-            data = handle.read(engine.MAX_FILE_BYTES + 1)
+        st = os.stat(task.path)
     except OSError:
         return None
-    if len(data) > engine.MAX_FILE_BYTES:
+    if st.st_size > engine.MAX_FILE_BYTES:
         return None  # reported by the check itself
-    sha = sha256(data)
-    payload = cache.get(task.path, sha, task.analysis_path)
-    if payload is None:
-        return None
+    hit = cache.get_by_stat(task.path, st, task.analysis_path)
+    if hit is not None:
+        sha, payload = hit
+    else:
+        try:
+            with open(task.path, "rb") as handle:
+                data = handle.read(engine.MAX_FILE_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > engine.MAX_FILE_BYTES:
+            return None
+        sha = sha256(data)
+        payload = cache.get(task.path, sha, task.analysis_path)
+        if payload is None:
+            return None
+        cache.restamp(task.path, trusted_stamp(st, time.time_ns()))
     try:
         items = [Item.from_json(entry) for entry in payload["items"]]
         rule_errors = [str(m) for m in payload.get("rule_errors", [])]

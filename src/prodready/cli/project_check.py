@@ -74,16 +74,30 @@ def _item(pf: ProjectFinding, source: SourceFile, project: Project, want_edits: 
 def check_project(paths: list[str], config: Config, cwd: Path, *, mode: str = "check", unsafe: bool = False,
                   want_edits: bool = False, cache_dir: Optional[Path] = None,
                   display=None) -> tuple[list[FileResult], list[str]]:
-    """Per-file results of the project rules, and warnings (rule errors) to print."""
+    """Per-file results of the project rules, and warnings (rule errors) to print; the facts
+    are cached in ``cache_dir``'s project-index.json (the CLI keeps them in its cache file)."""
+    results, warnings, _facts = run_project_check(paths, config, cwd, mode=mode, unsafe=unsafe,
+                                                  want_edits=want_edits, cache_dir=cache_dir, display=display)
+    return results, warnings
+
+
+def run_project_check(paths: list[str], config: Config, cwd: Path, *, mode: str = "check", unsafe: bool = False,
+                      want_edits: bool = False, cache_dir: Optional[Path] = None, facts: Optional[dict] = None,
+                      display=None) -> tuple[list[FileResult], list[str], Optional[dict]]:
+    """`check_project`, and the facts to cache: with ``facts`` (a previous run's facts, {}
+    for none) they are read from and returned as data instead of project-index.json; the
+    third value is None when they did not change (or without ``facts``)."""
     from prodready.checks import all_rules
 
     rules = [r for r in all_rules() if config.rule_enabled(r, None)]
     if not project_rules(rules) and not any(r.code in PROJECT_EXTENSIONS for r in rules):
-        return [], []
+        return [], [], None
     root = project_root(paths, config, cwd)
     key = f"{prodready.__version__}"
     project = Project(str(root))
-    if cache_dir is not None:
+    if facts is not None:
+        project.disk_cache = facts
+    elif cache_dir is not None:
         load_cache(project, str(cache_dir), key)
     scan(str(root), _ignorer(config, cwd, root), project)
     warnings: list[str] = []
@@ -113,7 +127,11 @@ def check_project(paths: list[str], config: Config, cwd: Path, *, mode: str = "c
             if error:
                 write_errors[rel] = error
     result = run_project_rules(project, config, rules)
-    if cache_dir is not None:
+    new_facts = None
+    if facts is not None:
+        if project.cache_keys() != set(facts):
+            new_facts = project.cache_data(facts)
+    elif cache_dir is not None:
         save_cache(project, str(cache_dir), key)
     for error in result.errors:
         warnings.append(f"rule {error.code} ({error.name}) failed: {error.message}; the other rules still ran")
@@ -138,7 +156,7 @@ def check_project(paths: list[str], config: Config, cwd: Path, *, mode: str = "c
         fr.diff = diffs.get(rel)
         fr.fixed = 0 if rel in write_errors else fixed_counts.get(rel, 0)
         fr.write_error = write_errors.get(rel)
-    return list(by_path.values()), warnings
+    return list(by_path.values()), warnings, new_facts
 
 
 def _fixable_by_path(project: Project, config: Config, rules, unsafe: bool) -> dict[str, int]:

@@ -12,6 +12,7 @@ import io
 import os
 import stat
 import tempfile
+import time
 import tokenize
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
 from prodready.core import linediff
 from prodready.core.gcpause import paused_gc
+from prodready.core.project.python_facts import offer_tree
 from prodready.quickfixes.apply import choose_offer, fix_text, resolve_fix
 from prodready.quickfixes.endings import resolve_finding_fix
 
@@ -122,6 +124,9 @@ class FileResult:
     output_text: Optional[str] = None  # stdin with --fix: the fixed source
     write_error: Optional[str] = None
     cached: bool = False
+    # [mtime_ns, size] of the file when it was read, if old enough to validate the cache by
+    # (cli/cache.py); None: validate by content hash.
+    stamp: Optional[list] = None
     # Other project files the findings depend on (cross-module names): path -> [mtime_ns,
     # size] or None (missing). A cached result is used only while they are unchanged.
     deps: dict = field(default_factory=dict)
@@ -221,14 +226,20 @@ def project_for(task: Task) -> Optional[ProjectResolver]:
     return project
 
 
-def _analyze(text: str, task: Task, file: FileInfo) -> tuple[Analysis, SourceFile]:
+def _analyze(text: str, task: Task, file: FileInfo, fixable_only: bool = False) -> tuple[Analysis, SourceFile]:
+    """Analyse ``text`` as ``task``'s file; ``fixable_only``: with only the rules that can
+    offer a fix (see `fixable_rules`)."""
     from prodready.checks import all_rules
 
     source = SourceFile(text, task.path if not task.stdin else task.analysis_path)
     project = project_for(task)
     if project is not None and task.stdin:
         project = _At(project, task.path)  # type: ignore[assignment]
-    return analyze_source(source, task.config, all_rules(), file, project), source
+    rules = fixable_rules(all_rules()) if fixable_only else all_rules()
+    analysis = analyze_source(source, task.config, rules, file, project)
+    if not task.stdin and source.tree is not None and analysis.problem is None:
+        offer_tree(text, source.tree)  # the project check that follows reads this file again
+    return analysis, source
 
 
 class _At:
@@ -315,6 +326,7 @@ def _process(task: Task, result: FileResult) -> None:
     else:
         try:
             with open(task.path, "rb") as handle:
+                before = os.fstat(handle.fileno())  # before reading: a write during the read changes it
                 data = handle.read(engine.MAX_FILE_BYTES + 1)  # enough to tell it is too large
                 size = os.fstat(handle.fileno()).st_size
         except OSError as exc:
@@ -329,6 +341,10 @@ def _process(task: Task, result: FileResult) -> None:
         result.cannot = why
         return
     result.sha = sha256(data)
+    if task.data is None:
+        from prodready.cli.cache import trusted_stamp
+
+        result.stamp = trusted_stamp(before, time.time_ns())
     file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
     target = task.config.target_version
     analysis, source = _analyze(text, task, file)
@@ -357,6 +373,7 @@ def _process(task: Task, result: FileResult) -> None:
                         result.fixed = 0
                     else:
                         result.sha = sha256(new_data)
+                        result.stamp = None  # just written: validate by hash next time
                         analysis, source = _analyze(new_text, task, file)
     if task.stdin and task.mode == "fix" and result.output_text is None:
         result.output_text = text
@@ -382,11 +399,30 @@ def _memo(analyze: Callable[[str], list[Finding]]) -> Callable[[str], list[Findi
     return remembered
 
 
+_FIXABLE: dict[tuple, tuple] = {}
+
+
+def fixable_rules(rules: tuple) -> tuple:
+    """The rules that can offer a fix (``fix_availability`` other than "none").
+
+    The fix rounds after the first only look for findings with a fix, and a rule's findings
+    do not depend on which other rules run (each keeps its own state and facts; a failing rule
+    is dropped alone), so those rounds need not run the others: they found 10 of the 42 rules'
+    findings only to throw them away. A rule that says "none" offers no fix
+    (tests/test_rule_examples.py checks its examples).
+    """
+    key = tuple(rules)
+    found = _FIXABLE.get(key)
+    if found is None:
+        found = _FIXABLE[key] = tuple(r for r in rules if r.fix_availability != "none")
+    return found
+
+
 def _fix(text: str, task: Task, file: FileInfo, findings: list[Finding]) -> tuple[str, int]:
     """Apply fixes in rounds; keeps the file's line ends; never returns unparseable text."""
 
     def analyze(current: str) -> list[Finding]:
-        return _analyze(current, task, file)[0].findings
+        return _analyze(current, task, file, fixable_only=True)[0].findings
 
     run = fix_text(text, analyze, unsafe=task.unsafe, target_version=task.config.target_version, findings=findings)
     if run.text == text:  # fix_text never returns text that does not parse

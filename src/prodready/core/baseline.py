@@ -60,7 +60,11 @@ class Scopes:
         self.starts = [s for s, _, _ in self.spans]
 
     def _collect(self, node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
+        """Descend through statement lists only: a ``def`` or ``class`` is a statement, and
+        statements live only in bodies (``body``, ``orelse``, ``finalbody``, the bodies of
+        ``except`` handlers and ``match`` cases), never inside an expression. Skipping the
+        expressions visits a few percent of the nodes ``ast.iter_child_nodes`` would."""
+        for child in _statements(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 name = f"{prefix}.{child.name}" if prefix else child.name
                 first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
@@ -80,6 +84,21 @@ class Scopes:
             if first <= line <= last:
                 return name
         return ""
+
+
+_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def _statements(node: ast.AST) -> list:
+    """The statements (and ``except``/``case`` clauses, which hold statements) directly
+    under ``node``, in source order as ``ast.iter_child_nodes`` yields them."""
+    out: list = []
+    for name in node._fields:
+        if name in _BODIES:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                out.extend(value)
+    return out
 
 
 def line_hash(text: str) -> str:

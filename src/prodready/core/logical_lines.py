@@ -16,6 +16,41 @@ import tokenize
 from typing import Optional, Sequence
 
 
+_SKIPPED = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+
+
+def _has_lone_cr(text: str) -> bool:
+    """Lone CR line breaks: lines as tokenize sees them would not match ours."""
+    return "\r" in text.replace("\r\n", "")
+
+
+def _scan(text: str, end_of: dict[int, int], comments: Optional[dict], offset: int = 0,
+          stop: Optional[int] = None) -> None:
+    """Tokenize ``text`` (which starts at 0-based line ``offset`` of the file), recording
+    each logical line's end in ``end_of`` (and comments, when given); with ``stop``, end at
+    the first token on line ``stop`` or later that starts a new logical line. Raises what
+    `tokenize` raises."""
+    first: Optional[int] = None
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        kind = tok.type
+        row = tok.start[0] - 1 + offset
+        if kind == tokenize.COMMENT and comments is not None:
+            comments[row] = (tok.start[1], tok.string)
+        if first is None and stop is not None and row >= stop:
+            return
+        if kind in _SKIPPED:
+            if first is None:
+                continue
+        if kind == tokenize.ENDMARKER:
+            return
+        if first is None:
+            first = row
+        if kind == tokenize.NEWLINE:
+            for line in range(first, row + 1):
+                end_of[line] = row
+            first = None
+
+
 class LogicalLines:
     """For each physical line (0-based): the last physical line of its logical line, and
     the trailing comment on that line (column, text), if any."""
@@ -24,26 +59,10 @@ class LogicalLines:
         self.end_of: dict[int, int] = {}
         self.comments: dict[int, tuple[int, str]] = {}
         self.ok = False
-        if "\r" in text.replace("\r\n", ""):
-            return  # lone CR line breaks: lines as tokenize sees them would not match ours
-        first: Optional[int] = None
+        if _has_lone_cr(text):
+            return
         try:
-            for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-                kind = tok.type
-                if kind == tokenize.COMMENT:
-                    self.comments[tok.start[0] - 1] = (tok.start[1], tok.string)
-                if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
-                    if first is None:
-                        continue
-                if kind == tokenize.ENDMARKER:
-                    break
-                if first is None:
-                    first = tok.start[0] - 1
-                if kind == tokenize.NEWLINE:
-                    last = tok.start[0] - 1
-                    for line in range(first, last + 1):
-                        self.end_of[line] = last
-                    first = None
+            _scan(text, self.end_of, self.comments)
         except (tokenize.TokenError, SyntaxError, IndentationError):
             return
         self.ok = True
@@ -113,3 +132,64 @@ def for_source(source) -> LogicalLines:
         except AttributeError:  # pragma: no cover - a SourceFile with __slots__
             pass
     return cached
+
+
+class _Segments:
+    """Logical line ends of one parsed file, tokenized one top-level statement at a time.
+
+    Suppression checks need the end of the logical line of a finding's first line, for a
+    handful of findings in a file. Tokenizing the whole file for that (pure-Python
+    `tokenize`, ~6 us a line) cost more than analysing it. A top-level statement begins at
+    column 0 of a line where the tokenizer is outside every bracket and string, so the
+    tokens from that line on are the ones a whole-file run produces (only the INDENT/DEDENT
+    bookkeeping before it differs, and logical lines ignore it); a line backslash-joined to
+    the one before keeps the end the whole-file run gives it. So each statement's lines are
+    tokenized once, from its first line, and give the same ends `LogicalLines` would.
+    """
+
+    def __init__(self, source, tree) -> None:
+        self.source = source
+        starts = []
+        for stmt in tree.body:
+            decorators = getattr(stmt, "decorator_list", ())
+            starts.append(min([stmt.lineno, *(d.lineno for d in decorators)]) - 1)
+        self.starts = sorted(set(starts))
+        self.end_of: dict[int, int] = {}
+        self.done: set[int] = set()
+        self.failed = False
+
+    def end(self, line: int) -> Optional[int]:
+        """The end of ``line``'s logical line; None when tokenizing failed (use the whole file)."""
+        index = bisect.bisect_right(self.starts, line) - 1
+        if index not in self.done:
+            begin = self.starts[index] if index >= 0 else 0
+            stop = self.starts[index + 1] if index + 1 < len(self.starts) else None
+            text = self.source.text[self.source.line_starts[begin]:] if begin < self.source.line_count else ""
+            try:
+                _scan(text, self.end_of, None, begin, stop)
+            except (tokenize.TokenError, SyntaxError, IndentationError):
+                self.failed = True
+                return None
+            self.done.add(index)
+        return self.end_of.get(line, line)
+
+
+def end_of(source, line: int) -> int:
+    """``for_source(source).end(line)``, tokenizing only the top-level statement around
+    ``line`` when the file is parsed already (see `_Segments`)."""
+    whole = getattr(source, "_logical_lines", None)
+    if whole is not None:
+        return whole.end(line)
+    parsed = source.__dict__.get("_parsed")  # never parse here: the server analyses by blocks
+    segments = getattr(source, "_logical_segments", None)
+    if segments is None and parsed is not None and parsed[0] is not None and not _has_lone_cr(source.text):
+        segments = _Segments(source, parsed[0])
+        try:
+            source._logical_segments = segments
+        except AttributeError:  # pragma: no cover - a SourceFile with __slots__
+            segments = None
+    if segments is not None and not segments.failed:
+        answer = segments.end(line)
+        if answer is not None:
+            return answer
+    return for_source(source).end(line)

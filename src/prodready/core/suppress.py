@@ -63,7 +63,7 @@ def is_suppressed(source: SourceFile, code: str, name: str, start: int, end: int
     if bisect.bisect_right(markers, first) < len(markers):
         # Also the end of the statement, where `--add-noqa` writes (core/logical_lines.py);
         # it is at or after the first line, so only a comment after it can be there.
-        lines.add(logical_lines.for_source(source).end(first))
+        lines.add(logical_lines.end_of(source, first))
     accepted = {code.lower(), name, *(c.lower() for c in equivalents)}
     bandit = {c.lower() for c in equivalents if c[:1] in "bB" and c[1:].isdigit()}
     for line in lines:

@@ -167,15 +167,21 @@ class Project:
         except (TypeError, ValueError, KeyError):
             return None
 
-    def cache_data(self) -> dict[str, Any]:
-        """Every file's facts as JSON-able data, for the disk cache of the next run."""
+    def cache_data(self, known: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+        """Every file's facts as JSON-able data, for the disk cache of the next run; entries
+        already in ``known`` (a previous run's data, keyed by content) are reused as they are."""
         from prodready.core.project.codec import to_data
 
         out: dict[str, Any] = {}
         for file in self.files.values():
             if file.kind in _FACTS:
-                out[f"{file.kind}:{file.sha}"] = to_data(self.facts(file))
+                key = f"{file.kind}:{file.sha}"
+                out[key] = known[key] if known is not None and key in known else to_data(self.facts(file))
         return out
+
+    def cache_keys(self) -> set[str]:
+        """The keys `cache_data` would have: equal keys, equal data (they name the contents)."""
+        return {f"{f.kind}:{f.sha}" for f in self.files.values() if f.kind in _FACTS}
 
     def of_kind(self, *wanted: str) -> list[ProjectFile]:
         return [f for p, f in sorted(self.files.items()) if f.kind in wanted]
