@@ -118,7 +118,7 @@ class Context:
         # (core/crossmodule.py); rules see its answers through `resolve` without knowing it.
         if module.reads is None:
             self.names = NameResolver(module.bindings, external)
-        else:  # the module scope records the names looked up in it (one copy, as above)
+        else:  # the module scope records the names looked up in it (no copy: an overlay)
             self.names = NameResolver(None, external)
             self.names.scopes[0].bindings = RecordingBindings(module.plain_bindings, module.reads.names, module.reads)
         self.parents: list[ast.AST] = []

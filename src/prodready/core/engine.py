@@ -58,6 +58,9 @@ class RuleSet:
                 for kind in kinds:
                     target = self.table if kind == "visit" else self.leave_table
                     target.setdefault(cls, []).append((index, f"{kind}_{node_type}"))
+        self.shapes: dict[type, tuple] = {}  # node type -> (bind, fields to walk), see _Walker._plan
+        leaf_types = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+        self.visits_leaf_nodes = any(issubclass(cls, leaf_types) for cls in (*self.table, *self.leave_table))
 
     @classmethod
     def for_rules(cls, rules: Sequence[type[Rule]]) -> "RuleSet":
@@ -119,11 +122,13 @@ class _Walker:
 
     def __init__(self, ctx: Context, ruleset: RuleSet) -> None:
         self.ctx = ctx
-        self.instances = [rule(ctx) for rule in ruleset.rules]
-        self.visit = self._bind(ruleset.table)
-        self.leave = self._bind(ruleset.leave_table)
-        leaf_types = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
-        self.visits_leaf_nodes = any(issubclass(cls, leaf_types) for cls in (*self.visit, *self.leave))
+        # Rule instances and their bound visitors are made on first use: a block of a large
+        # document meets a few node types, and making all of them for each of thousands of
+        # blocks was most of the time a huge file's first analysis took.
+        self.ruleset = ruleset
+        self.instances: list[Optional[Rule]] = [None] * len(ruleset.rules)
+        self.failed: set[int] = set()
+        self.visits_leaf_nodes = ruleset.visits_leaf_nodes
         self.plans: dict[type, tuple] = {}
         self.special: dict[type, Callable[[ast.AST], None]] = {
             ast.FunctionDef: self._function,
@@ -143,24 +148,38 @@ class _Walker:
         skip = set() if self.visits_leaf_nodes else {"ctx", "op", "ops"}
         return tuple(name for name in cls._fields if name not in skip)
 
-    def _bind(self, table: dict[type, list[tuple[int, str]]]) -> dict[type, list]:
-        return {
-            cls: [(self.instances[i], getattr(self.instances[i], method)) for i, method in entries]
-            for cls, entries in table.items()
-        }
+    def _instance(self, index: int) -> Rule:
+        instance = self.instances[index]
+        if instance is None:
+            instance = self.instances[index] = self.ruleset.rules[index](self.ctx)
+        return instance
+
+    def _bound(self, entries: Optional[list[tuple[int, str]]]) -> Optional[list]:
+        """(rule instance, bound method) for one node type's table entries, failed rules left out."""
+        if not entries:
+            return None
+        bound = []
+        for index, method in entries:
+            if index not in self.failed:
+                instance = self._instance(index)
+                bound.append((instance, getattr(instance, method)))
+        return bound or None
 
     def _fail(self, rule: Rule, exc: BaseException) -> None:
         """A rule raised: record it and skip that rule for the rest of this file."""
         self.ctx.record_rule_error(rule, exc)
-        for table in (self.visit, self.leave):
-            for cls in list(table):
-                table[cls] = [(inst, fn) for inst, fn in table[cls] if inst is not rule]
-        self.plans.clear()  # rebuilt from the tables without the failed rule
+        for index, instance in enumerate(self.instances):
+            if instance is rule:
+                self.failed.add(index)
+        self.plans.clear()  # rebuilt without the failed rule
 
     def run(self, statements: Sequence[ast.stmt]) -> None:
         for stmt in statements:
             self.walk(stmt)
-        for rule in self.instances:
+        for index, cls in enumerate(self.ruleset.rules):
+            if index in self.failed or (self.instances[index] is None and cls.finish is Rule.finish):
+                continue  # never visited and nothing to finish: no instance needed
+            rule = self._instance(index)
             try:
                 rule.finish(self.ctx)
             except Exception as exc:  # noqa: BLE001 - a broken rule must not break the file
@@ -168,8 +187,13 @@ class _Walker:
 
     def _plan(self, cls: type) -> tuple:
         """Everything the walk needs to know about a node type, looked up once per type."""
-        bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
-        plan = (self.visit.get(cls), self.special.get(cls), bind, self._fields_to_walk(cls), self.leave.get(cls))
+        ruleset = self.ruleset
+        shape = ruleset.shapes.get(cls)
+        if shape is None:  # per rule set, not per walk: thousands of blocks share it
+            bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
+            shape = ruleset.shapes[cls] = (bind, self._fields_to_walk(cls))
+        plan = (self._bound(ruleset.table.get(cls)), self.special.get(cls), shape[0], shape[1],
+                self._bound(ruleset.leave_table.get(cls)))
         self.plans[cls] = plan
         return plan
 

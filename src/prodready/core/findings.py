@@ -93,6 +93,20 @@ class FixContext:
 FixBuilder = Callable[[FixContext], Optional[Sequence[Edit]]]
 
 
+def _moved(item, field_name: str, delta: int, other: Optional[str] = None):
+    """A copy of a frozen dataclass instance with ``field_name`` (and ``other``) moved by
+    ``delta``. Built by copying its ``__dict__``: the generated frozen ``__init__`` sets each
+    field through ``object.__setattr__``, and an edit near the top of a huge document moves
+    tens of thousands of findings."""
+    clone = object.__new__(type(item))
+    state = clone.__dict__
+    state.update(item.__dict__)
+    state[field_name] += delta
+    if other is not None:
+        state[other] += delta
+    return clone
+
+
 @dataclass(frozen=True, eq=False)
 class FixOffer:
     """A fix that is described now and computed later (``build``), so diagnostics stay cheap."""
@@ -105,7 +119,7 @@ class FixOffer:
     offset: int = 0
 
     def shifted(self, delta: int) -> "FixOffer":
-        return FixOffer(self.title, self.applicability, self.build, self.offset + delta)
+        return _moved(self, "offset", delta)
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,16 +149,10 @@ class Finding:
     def shifted(self, delta: int) -> "Finding":
         if not delta:
             return self
-        return Finding(
-            self.code,
-            self.name,
-            self.severity,
-            self.message,
-            self.start + delta,
-            self.end + delta,
-            tuple(f.shifted(delta) for f in self.fixes),
-            self.tags,
-        )
+        moved = _moved(self, "start", delta, "end")
+        if self.fixes:
+            moved.__dict__["fixes"] = tuple(_moved(f, "offset", delta) for f in self.fixes)
+        return moved
 
     def key(self) -> tuple:
         """Identity used to match findings across runs (for caches and code actions)."""

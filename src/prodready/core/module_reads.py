@@ -38,57 +38,62 @@ class ModuleReads:
 
 
 class RecordingBindings(dict):
-    """A copy of a module mapping that writes down each key looked up in it.
+    """A module mapping as one block sees it: reads go to the shared mapping and are written
+    down one key at a time; writes stay in this overlay (never in the shared mapping).
 
-    Only lookups by key are recorded one by one; enumerating the mapping (iteration,
-    ``keys``/``values``/``items``, ``len``) makes the reader depend on every entry.
+    Nothing is copied: a huge module binds tens of thousands of names and has thousands of
+    blocks, and copying the bindings for each block was quadratic. Enumerating the mapping
+    (iteration, ``keys``/``values``/``items``, ``len``) makes the reader depend on every entry.
     """
 
-    __slots__ = ("_keys", "_reads")
+    __slots__ = ("_shared", "_keys", "_reads")
 
-    def __init__(self, data: dict, keys: set, reads: ModuleReads) -> None:
-        super().__init__(data)
+    def __init__(self, shared: dict, keys: set, reads: ModuleReads) -> None:
+        super().__init__()
+        self._shared = shared
         self._keys = keys
         self._reads = reads
 
     def __contains__(self, key) -> bool:
         self._keys.add(key)
-        return dict.__contains__(self, key)
+        return dict.__contains__(self, key) or key in self._shared
 
     def __getitem__(self, key):
         self._keys.add(key)
-        return dict.__getitem__(self, key)
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self._shared[key]
 
     def get(self, key, default=None):
         self._keys.add(key)
-        return dict.get(self, key, default)
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self._shared.get(key, default)
 
-    def _all(self) -> None:
+    def _merged(self) -> dict:
         self._reads.everything = True
+        return {**self._shared, **dict(dict.items(self))}
 
     def __iter__(self):
-        self._all()
-        return dict.__iter__(self)
+        return iter(self._merged())
 
     def __len__(self) -> int:
-        self._all()
-        return dict.__len__(self)
+        return len(self._merged())
+
+    def __bool__(self) -> bool:
+        return bool(self._merged())
 
     def keys(self):
-        self._all()
-        return dict.keys(self)
+        return self._merged().keys()
 
     def values(self):
-        self._all()
-        return dict.values(self)
+        return self._merged().values()
 
     def items(self):
-        self._all()
-        return dict.items(self)
+        return self._merged().items()
 
     def copy(self) -> dict:
-        self._all()
-        return dict(dict.items(self))
+        return self._merged()
 
 
 def changed_keys(old: dict, new: dict) -> set:
