@@ -35,7 +35,7 @@ from prodready.core.incremental import (
     compose_changes,
 )
 from prodready.core.source import SourceFile
-from prodready.server import acceptance, convert
+from prodready.server import acceptance, convert, memory
 from prodready.server.documents import Document, uri_to_path
 
 logger = logging.getLogger("prodready.server")
@@ -112,6 +112,7 @@ class SchedulingMixin:
                     return
                 doc.changes = []
             analysis, diagnostics = self._analyse(doc, text, changes, version)
+            memory.freeze_heap()
             doc.done = (version, generation)
             self.call_soon(self._deliver, doc, version, generation, analysis, diagnostics)
         except Exception as exc:  # noqa: BLE001 - never let the analysis thread die
@@ -201,6 +202,7 @@ class SchedulingMixin:
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version))
         self.first_delivery.set()
+        memory.schedule_release(memory.IDLE_COLLECT_S)
         waiters, doc.waiters = doc.waiters, []
         for fut in waiters:
             if not fut.done():
