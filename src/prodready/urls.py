@@ -7,6 +7,7 @@ informationUri and rule documentation links all come from here.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,14 +16,9 @@ from pathlib import Path
 def project_urls() -> dict[str, str]:
     """`[project.urls]` as label -> URL (labels lower-cased)."""
     urls: dict[str, str] = {}
-    try:
-        from importlib.metadata import PackageNotFoundError, metadata
-
-        for entry in metadata("prodready").get_all("Project-URL") or []:
-            label, _, url = entry.partition(",")
-            urls[label.strip().lower()] = url.strip()
-    except (ImportError, PackageNotFoundError):  # pragma: no cover - not installed
-        pass
+    for entry in _installed_project_urls():
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
     if not urls:
         pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
         try:
@@ -33,6 +29,29 @@ def project_urls() -> dict[str, str]:
         except (OSError, ValueError, AttributeError):
             pass
     return urls
+
+
+def _installed_project_urls() -> list[str]:
+    """The ``Project-URL`` headers of the installed distribution's METADATA.
+
+    Read directly from the first ``prodready-*.dist-info`` on ``sys.path`` (beside the
+    package first), as ``importlib.metadata`` would find it: importing that module (and the
+    e-mail parser it loads) was a tenth of the language server's start-up.
+    """
+    here = Path(__file__).resolve().parent.parent
+    for entry in [str(here), *sys.path]:
+        try:
+            found = sorted(Path(entry or ".").glob("prodready-*.dist-info"))
+        except OSError:
+            continue
+        for info in found:
+            try:
+                text = (info / "METADATA").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            headers = text.split("\n\n", 1)[0].splitlines()
+            return [line.split(":", 1)[1].strip() for line in headers if line.lower().startswith("project-url:")]
+    return []
 
 
 def url(label: str) -> str:

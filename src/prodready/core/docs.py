@@ -8,9 +8,6 @@ from prodready import urls
 
 from prodready.core.rule import Rule, as_example
 
-# Where the generated docs/rules pages are published; PRODREADY_DOCS_URL overrides it
-# (for a fork or a self-hosted copy).
-DOCS_BASE_URL = urls.rule_docs_base()
 
 
 def rule_slug(rule: type[Rule]) -> str:
@@ -18,7 +15,9 @@ def rule_slug(rule: type[Rule]) -> str:
 
 
 def rule_url(rule: type[Rule]) -> str:
-    base = os.environ.get("PRODREADY_DOCS_URL", DOCS_BASE_URL)
+    # Where the generated docs/rules pages are published; PRODREADY_DOCS_URL overrides it
+    # (for a fork or a self-hosted copy).
+    base = os.environ.get("PRODREADY_DOCS_URL") or urls.rule_docs_base()
     if not base.endswith("/"):
         base += "/"
     return f"{base}{rule_slug(rule)}.md"

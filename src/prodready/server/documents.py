@@ -9,6 +9,8 @@ incremental analyzer which blocks are dirty. pygls's own copy of each document i
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import os
 import threading
 from typing import Optional
@@ -21,6 +23,8 @@ from pygls.protocol.language_server import lsp_method
 from prodready.core.findings import Finding
 from prodready.core.incremental import DocumentAnalysis, DocumentAnalyzer
 from prodready.core.source import SourceFile
+
+logger = logging.getLogger("prodready.server")
 
 
 def uri_to_path(uri: str) -> str:
@@ -101,6 +105,28 @@ class TextSyncProtocol(LanguageServerProtocol):
     split and rewrite per keystroke, and it splits lines on form feeds and other characters
     LSP does not count as line breaks.
     """
+
+    _early: Optional[tuple] = None  # (id, result) of an initialize answered before loading
+
+    def drop_response(self, msg_id, sent: dict) -> None:
+        """The client already has the answer to request ``msg_id`` (server/early.py): pygls's
+        own response is dropped, after a check that it says the same."""
+        self._early = (msg_id, sent)
+
+    def _send_response(self, msg_id, result=None, error=None):
+        early = self._early
+        if early is None or msg_id != early[0]:
+            return super()._send_response(msg_id, result, error)
+        self._early = None
+        self._result_types.pop(msg_id, None)
+        if error is not None:
+            logger.warning("initialize was answered early, but pygls refused it: %s", error)
+            return None
+        computed = json.loads(json.dumps(result, default=self._serialize_message))
+        if computed != early[1]:
+            logger.warning("the early initialize answer differs from pygls's: sent %s, pygls computed %s",
+                           json.dumps(early[1], sort_keys=True), json.dumps(computed, sort_keys=True))
+        return None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):

@@ -50,6 +50,11 @@ class MessageGate:
         self.initialize_seen = False
         self.shutdown_seen = False
         self.exit_code: Optional[int] = None  # set by `exit`: the loop stops
+        self.early_id: Any = None  # an initialize already answered (server/early.py)
+
+    def answered_early(self, msg_id: Any, result: dict) -> None:
+        self.early_id = msg_id
+        self.protocol.drop_response(msg_id, result)
 
     # -- replies -----------------------------------------------------------------------------
     def reply_error(self, msg_id: Any, error: JsonRpcException, detail: str) -> None:
@@ -116,24 +121,28 @@ class MessageGate:
         """Structure the message for pygls and hand it over; False if its params do not fit."""
         try:
             message = self.protocol.structure_message(value)
-        except JsonRpcInvalidParams as exc:
-            detail = _cause(exc)
-            if msg_id is not None:
-                self.reply_error(msg_id, JsonRpcInvalidParams(), f"{method}: invalid params: {detail}")
-            self.note(f"{method}: invalid params, ignored: {detail}")
-            return False
-        except Exception as exc:  # noqa: BLE001 - anything pygls cannot structure
-            detail = _cause(exc)
-            if msg_id is not None:
-                self.reply_error(msg_id, JsonRpcInvalidParams(), f"{method}: invalid message: {detail}")
-            self.note(f"{method}: invalid message, ignored: {detail}")
-            return False
+        except Exception as exc:  # noqa: BLE001
+            if msg_id is None or msg_id != self.early_id or method != types.INITIALIZE:
+                return self._refuse(exc, msg_id, method)
+            # The client was told it is initialized: initialize with what always fits.
+            self.note(f"initialize: params pygls cannot read ({_cause(exc)}); initialized with defaults")
+            message = self.protocol.structure_message({"jsonrpc": "2.0", "id": msg_id, "method": method,
+                                                       "params": {"processId": None, "capabilities": {}}})
         try:
             self.protocol.handle_message(message)
         except Exception:  # noqa: BLE001 - pygls answers requests itself; never stop reading
             logger.exception("handling %s failed", method)
             return False
         return True
+
+    def _refuse(self, exc: Exception, msg_id: Any, method: str) -> bool:
+        """Answer (and log) a message pygls cannot structure; returns False."""
+        detail = _cause(exc)
+        what = "invalid params" if isinstance(exc, JsonRpcInvalidParams) else "invalid message"
+        if msg_id is not None:
+            self.reply_error(msg_id, JsonRpcInvalidParams(), f"{method}: {what}: {detail}")
+        self.note(f"{method}: {what}, ignored: {detail}")
+        return False
 
 
 def _usable_id(value: Any) -> bool:

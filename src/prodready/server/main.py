@@ -41,11 +41,15 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
         return int(exc.code or 0) if not isinstance(exc.code, int) else exc.code
     logging.basicConfig(stream=sys.stderr, level=getattr(logging, args.log_level),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from prodready.server.early import answer_initialize
+
+    # Answer the editor's initialize first, then load pygls while it sends what comes next.
+    early = answer_initialize(sys.stdin.buffer, sys.stdout.buffer)
     from prodready.server.server import create_server
     from prodready.server.transport import serve
 
     server = create_server(debounce_ms=args.debounce)
-    code = serve(server)
+    code = serve(server, early=early)
     # Leave now: the stdin reader may be blocked in read() and an analysis may be running;
     # neither must keep a server the client told to exit alive.
     logging.shutdown()

@@ -15,8 +15,6 @@ for IDLE_COLLECT_S.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import functools
 import gc
 import logging
@@ -33,6 +31,9 @@ _timer: Optional[asyncio.TimerHandle] = None
 @functools.lru_cache(maxsize=1)
 def _malloc_trim():
     """glibc's ``malloc_trim``, looked up once (``find_library`` runs a subprocess), or None."""
+    import ctypes  # here, not at start-up: ctypes.util pulls in tempfile and shutil
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if not name:
         return None

@@ -19,6 +19,7 @@ from typing import BinaryIO, Optional
 
 from pygls.io_ import StdoutWriter
 
+from prodready.server.early import EarlyStart
 from prodready.server.framing import FrameParser, Junk, Message
 from prodready.server.lifecycle import MessageGate
 
@@ -28,14 +29,21 @@ CHUNK = 1 << 16
 STALL_SECONDS = 0.3
 
 
-def serve(server, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None) -> int:
-    """Serve LSP on stdin/stdout until ``exit`` or end of input; returns the exit code."""
+def serve(server, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None,
+          early: Optional[EarlyStart] = None) -> int:
+    """Serve LSP on stdin/stdout until ``exit`` or end of input; returns the exit code.
+
+    ``early``: what `early.answer_initialize` read (and perhaps answered) before the server
+    was built; the loop goes on from there.
+    """
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
     server.protocol.set_writer(StdoutWriter(stdout))
     gate = MessageGate(server)
+    if early is not None and early.answered is not None:
+        gate.answered_early(early.answered, early.result)
     try:
-        asyncio.run(_loop(stdin, gate))
+        asyncio.run(_loop(stdin, gate, early))
     except BrokenPipeError:
         logger.error("the client closed the connection")
     except (KeyboardInterrupt, SystemExit):
@@ -56,11 +64,21 @@ def _read_chunk(stdin: BinaryIO) -> bytes:
     return read1(CHUNK) if read1 is not None else stdin.read(CHUNK)
 
 
-async def _loop(stdin: BinaryIO, gate: MessageGate) -> None:
+async def _loop(stdin: BinaryIO, gate: MessageGate, early: Optional[EarlyStart] = None) -> None:
     loop = asyncio.get_running_loop()
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prodready-stdin")
-    parser = FrameParser()
+    reader = early.reader if early is not None and early.reader is not None else \
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="prodready-stdin")
+    parser = early.parser if early is not None else FrameParser()
     pending: Optional[asyncio.Future] = None
+    if early is not None:
+        for event in early.events:  # read before the server existed
+            _deliver(event, None, gate)
+        if early.ended:
+            reader.shutdown(wait=False)
+            return
+        if early.pending is not None:
+            pending = asyncio.wrap_future(early.pending)
+        _deliver(parser.next(), parser, gate)
     try:
         while gate.exit_code is None:
             if pending is None:
@@ -81,7 +99,8 @@ async def _loop(stdin: BinaryIO, gate: MessageGate) -> None:
         reader.shutdown(wait=False, cancel_futures=True)
 
 
-def _deliver(event, parser: FrameParser, gate: MessageGate) -> None:
+def _deliver(event, parser: Optional[FrameParser], gate: MessageGate) -> None:
+    """Hand ``event`` and then (with a parser) every complete one after it to the gate."""
     while event is not None and gate.exit_code is None:
         if isinstance(event, Junk):
             gate.note(f"skipped {event.size} bytes of input: {event.reason}")
@@ -89,4 +108,4 @@ def _deliver(event, parser: FrameParser, gate: MessageGate) -> None:
             if event.note:
                 gate.note(f"repaired a message frame: {event.note}")
             gate.handle(event.value)
-        event = parser.next()
+        event = parser.next() if parser is not None else None
