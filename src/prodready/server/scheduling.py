@@ -91,17 +91,23 @@ class SchedulingMixin:
         with self._analysis_lock:
             self._analysis_queued += 1
             self.analysis_idle.clear()
-        self.executor.submit(self._job, doc)
+        try:
+            self.executor.submit(self._job, doc)
+        except RuntimeError:  # shut down: nothing will run it
+            self._job_done()
+
+    def _job_done(self) -> None:
+        with self._analysis_lock:
+            self._analysis_queued -= 1
+            if not self._analysis_queued:
+                self.analysis_idle.set()
 
     def _job(self, doc: Document) -> None:
         """Analysis thread: analyse the document's latest text and hand the result to the loop."""
         try:
             self._run_job(doc)
         finally:
-            with self._analysis_lock:
-                self._analysis_queued -= 1
-                if not self._analysis_queued:
-                    self.analysis_idle.set()
+            self._job_done()
 
     def _run_job(self, doc: Document) -> None:
         try:
