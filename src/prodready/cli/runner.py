@@ -26,7 +26,7 @@ from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
 from prodready.core import linediff
-from prodready.core.gcpause import paused_gc
+from prodready.core.gcpause import paused_gc, settle_after_batch_file
 from prodready.core.project.python_facts import offer_tree
 from prodready.quickfixes.apply import choose_offer, fix_text, resolve_fix
 from prodready.quickfixes.endings import resolve_finding_fix
@@ -309,9 +309,15 @@ def write_atomic(path: Path, data: bytes, original: bytes) -> Optional[str]:
     return None
 
 
-@paused_gc()
 def process(task: Task) -> FileResult:
     """Check one file (and fix or diff it); never raises."""
+    result = _checked(task)
+    settle_after_batch_file()
+    return result
+
+
+@paused_gc()
+def _checked(task: Task) -> FileResult:
     result = FileResult(task.path, task.display)
     try:
         _process(task, result)

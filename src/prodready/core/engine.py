@@ -37,6 +37,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are reported, not analysed
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Statements whose bindings a function scope records after / before walking their children.
+_AST = ast.AST
 _BIND_AFTER = frozenset({ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom})
 _BIND_BEFORE = frozenset({ast.For, ast.AsyncFor, ast.With, ast.AsyncWith})
 
@@ -61,6 +62,12 @@ class RuleSet:
         self.shapes: dict[type, tuple] = {}  # node type -> (bind, fields to walk), see _Walker._plan
         leaf_types = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
         self.visits_leaf_nodes = any(issubclass(cls, leaf_types) for cls in (*self.table, *self.leave_table))
+        # Nodes with nothing below them that no rule visits: the walk does not even call
+        # itself for them (a bare name is a third of all nodes).
+        leaves = {ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal}
+        if not self.visits_leaf_nodes:
+            leaves.add(ast.Name)  # its only other field is ``ctx``, skipped then
+        self.inert = frozenset(t for t in leaves if t not in self.table and t not in self.leave_table)
 
     @classmethod
     def for_rules(cls, rules: Sequence[type[Rule]]) -> "RuleSet":
@@ -130,14 +137,6 @@ class _Walker:
         self.failed: set[int] = set()
         self.visits_leaf_nodes = ruleset.visits_leaf_nodes
         self.plans: dict[type, tuple] = {}
-        self.special: dict[type, Callable[[ast.AST], None]] = {
-            ast.FunctionDef: self._function,
-            ast.AsyncFunctionDef: self._function,
-            ast.Lambda: self._lambda,
-            ast.ClassDef: self._class,
-            ast.ExceptHandler: self._except,
-            ast.If: self._if,
-        }
 
     def _fields_to_walk(self, cls: type) -> tuple[str, ...]:
         """The fields of ``cls`` worth descending into.
@@ -192,7 +191,7 @@ class _Walker:
         if shape is None:  # per rule set, not per walk: thousands of blocks share it
             bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
             shape = ruleset.shapes[cls] = (bind, self._fields_to_walk(cls))
-        plan = (self._bound(ruleset.table.get(cls)), self.special.get(cls), shape[0], shape[1],
+        plan = (self._bound(ruleset.table.get(cls)), _SPECIAL.get(cls), shape[0], shape[1],
                 self._bound(ruleset.leave_table.get(cls)))
         self.plans[cls] = plan
         return plan
@@ -215,16 +214,17 @@ class _Walker:
         parents = ctx.parents
         parents.append(node)
         if special is not None:
-            special(node)
+            special(self, node)  # an unbound _Walker method: a bound one kept here would be a cycle
         else:
             walk = self.walk
+            inert = self.ruleset.inert
             for name in fields:
                 value = getattr(node, name, None)
                 if value.__class__ is list:
                     for item in value:
-                        if isinstance(item, ast.AST):
+                        if isinstance(item, _AST) and item.__class__ not in inert:
                             walk(item)
-                elif isinstance(value, ast.AST):
+                elif isinstance(value, _AST) and value.__class__ not in inert:
                     walk(value)
         parents.pop()
         if bind == 2:
@@ -318,6 +318,17 @@ def is_main_guard(test: ast.expr) -> bool:
     return has_name and has_main
 
 
+# Node types the walker handles itself (scopes, except handlers, main guards).
+_SPECIAL: dict[type, Callable[["_Walker", ast.AST], None]] = {
+    ast.FunctionDef: _Walker._function,
+    ast.AsyncFunctionDef: _Walker._function,
+    ast.Lambda: _Walker._lambda,
+    ast.ClassDef: _Walker._class,
+    ast.ExceptHandler: _Walker._except,
+    ast.If: _Walker._if,
+}
+
+
 def analyze_block(
     source: SourceFile,
     statements: Sequence[ast.stmt],
@@ -342,7 +353,11 @@ def analyze_block(
         ctx.errors.append(RuleError("PR000", "engine", "the code is nested too deeply to analyse completely"))
     finally:
         sys.setrecursionlimit(limit)
-    return BlockResult(ctx.pending, frozenset(ctx.facts), ctx.errors)
+    # A pending finding's condition may be a closure over its rule, whose ``ctx`` held this
+    # very list: that cycle kept the whole tree alive until a full collection (and made each
+    # collection walk every tree of the run). Handing the list over breaks it.
+    pending, ctx.pending = ctx.pending, []
+    return BlockResult(pending, frozenset(ctx.facts), ctx.errors)
 
 
 def finalize(

@@ -36,3 +36,24 @@ def paused_gc() -> Iterator[None]:
             _holders -= 1
             if _holders == 0 and _was_enabled:
                 gc.enable()
+
+
+# -- batch runs ------------------------------------------------------------------------------
+COLLECT_EVERY_FILES = 1000
+_files_since_collect = 0
+
+
+def settle_after_batch_file() -> None:
+    """After one file of a batch run: what is alive now (rules, caches, the cross-module facts
+    of files seen so far) lives for the rest of the run, so it is moved out of the collector's
+    way (``gc.freeze``); the automatic collections then only look at what the next file makes.
+    They walked the growing heap again and again: 1.1 s of a 7.7 s single-process run over
+    429k lines. A file's own objects are freed by reference counting (no cycles hold its
+    tree); the few cycles that remain are collected every COLLECT_EVERY_FILES files."""
+    global _files_since_collect
+    _files_since_collect += 1
+    if _files_since_collect >= COLLECT_EVERY_FILES:
+        _files_since_collect = 0
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()

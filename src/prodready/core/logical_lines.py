@@ -148,7 +148,10 @@ class _Segments:
     """
 
     def __init__(self, source, tree) -> None:
-        self.source = source
+        # The text and line index, not the SourceFile: the file keeps this object, and a
+        # reference back would be a cycle holding the whole tree until a full collection.
+        self.text = source.text
+        self.line_starts = source.line_starts
         starts = []
         for stmt in tree.body:
             decorators = getattr(stmt, "decorator_list", ())
@@ -164,7 +167,7 @@ class _Segments:
         if index not in self.done:
             begin = self.starts[index] if index >= 0 else 0
             stop = self.starts[index + 1] if index + 1 < len(self.starts) else None
-            text = self.source.text[self.source.line_starts[begin]:] if begin < self.source.line_count else ""
+            text = self.text[self.line_starts[begin]:] if begin < len(self.line_starts) else ""
             try:
                 _scan(text, self.end_of, None, begin, stop)
             except (tokenize.TokenError, SyntaxError, IndentationError):

@@ -403,4 +403,7 @@ def sends_exception_detail(handler: ast.ExceptHandler, ctx) -> bool:
             frame.tainted.update(t.id for t in node.targets if isinstance(t, ast.Name))
         return False
 
-    return any(visit(stmt, handler) for stmt in handler.body)
+    try:
+        return any(visit(stmt, handler) for stmt in handler.body)
+    finally:
+        del visit  # the recursive closure refers to itself: a cycle that would hold ctx and the tree
