@@ -40,7 +40,7 @@ WATCH_GLOBS = ("**/*.py", "**/requirements*.txt", "**/requirements/*.txt", "**/p
 PROGRESS_STEP = 10  # report progress every this many percent
 INDEX_IDLE_MS = 1000  # an open document's edits reach the index after this long without typing
 INDEX_START_GRACE = 0.5  # seconds indexing waits for the first document's diagnostics
-YIELD_SECONDS = 2.0  # the longest the index waits for the analysis thread to go idle
+YIELD_SECONDS = 30.0  # the longest the index waits for the analysis thread to go idle (a safety valve)
 
 
 def path_to_uri(path: str) -> str:
