@@ -97,3 +97,27 @@ def test_params_that_are_not_plainly_well_formed_are_left_to_pygls(params):
             server.close()
         answers.append(reply)
     assert answers[0] == answers[1]
+
+
+def test_answered_early_but_unreadable_for_pygls_initializes_with_defaults():
+    """Params that look well-formed to the early answer but that pygls cannot structure: the
+    client was told the server is initialized, so it is (with default capabilities), says
+    so in the log, and works."""
+    params = {"processId": None, "rootUri": None,
+              "capabilities": {"textDocument": {"hover": {"contentFormat": 5}}}}
+    assert initialize_result(params) is not None
+    server = RawServer()
+    try:
+        assert "result" in server.request(1, "initialize", params)
+        server.send({"method": "initialized", "params": {}})
+        uri = "file:///tmp/prodready-early/app.py"
+        server.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1,
+            "text": "import requests\nrequests.get('http://x')\n"}}})
+        published = server.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        assert [d["code"] for d in published["params"]["diagnostics"]] == ["PR405"]
+        logged = [m["params"]["message"] for m in server.seen if m.get("method") == "window/logMessage"]
+        assert any("initialized with defaults" in message for message in logged)
+        assert not server.pop_ups()
+    finally:
+        server.close()
