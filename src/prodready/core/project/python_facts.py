@@ -125,6 +125,10 @@ def _json_literal(value: Any) -> Any:
     return repr(value)
 
 
+_DISPATCH: dict = {}  # node type -> the _Collector method that visits it
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})  # expression contexts and operators
+
+
 class _Collector(ast.NodeVisitor):
     def __init__(self, source: SourceFile, tree: ast.Module) -> None:
         self.source = source
@@ -151,6 +155,31 @@ class _Collector(ast.NodeVisitor):
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         return self.source.node_range(node)
+
+    # -- traversal ----------------------------------------------------------------------------
+    # `ast.NodeVisitor`'s own dispatch builds a method name per node and descends into
+    # Load/Store contexts and operators too; with a third of the project check's time in it,
+    # the visitor for a node type is looked up once, and those leaves (no visitor here reads
+    # them) are not visited.
+    def visit(self, node: ast.AST) -> None:
+        cls = node.__class__
+        method = _DISPATCH.get(cls)
+        if method is None:
+            method = _DISPATCH[cls] = getattr(_Collector, "visit_" + cls.__name__, _Collector.generic_visit)
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for name in node._fields:
+            if name in _LEAF_FIELDS:
+                continue
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
 
     # -- imports ------------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
