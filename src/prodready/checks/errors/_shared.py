@@ -406,4 +406,4 @@ def sends_exception_detail(handler: ast.ExceptHandler, ctx) -> bool:
     try:
         return any(visit(stmt, handler) for stmt in handler.body)
     finally:
-        del visit  # the recursive closure refers to itself: a cycle that would hold ctx and the tree
+        visit = None  # type: ignore[assignment]  # the recursive closure refers to itself: a cycle holding ctx and the tree
