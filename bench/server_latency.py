@@ -227,37 +227,29 @@ class RawClient:
 
     async def wait_diagnostics(self, version: int, seen: int, timeout: float = 60.0) -> tuple[float, list]:
         """The diagnostics published for ``version`` (or the first publish after ``seen``)."""
+        return await self._until(lambda: self.diagnostics.get(version) or self.diagnostics.get(-(seen + 1)),
+                                 f"version {version}", timeout)
+
+    async def wait_uri(self, uri: str, seen: int, timeout: float = 60.0) -> float:
+        """Arrival time of the first publish for ``uri`` after ``seen`` publishes."""
+        return await self._until(lambda: next((at for at, params in self.log[seen:] if params.get("uri") == uri), None),
+                                 uri, timeout)
+
+    async def _until(self, found, what: str, timeout: float):
+        """``found()``'s first answer that is not None, waking on each publish."""
         deadline = time.perf_counter() + timeout
         while True:
-            if version in self.diagnostics:
-                return self.diagnostics[version]
-            if -(seen + 1) in self.diagnostics:
-                return self.diagnostics[-(seen + 1)]
+            answer = found()
+            if answer is not None:
+                return answer
             self.got.clear()
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                raise TimeoutError(f"no diagnostics for version {version}")
+                raise TimeoutError(f"no diagnostics for {what}")
             try:
                 await asyncio.wait_for(self.got.wait(), remaining)
             except asyncio.TimeoutError:
                 pass
-
-
-async def _wait_uri(client: "RawClient", uri: str, seen: int, timeout: float = 60.0) -> float:
-    """Arrival time of the first publish for ``uri`` after ``seen`` publishes."""
-    deadline = time.perf_counter() + timeout
-    while True:
-        for arrived, params in client.log[seen:]:
-            if params.get("uri") == uri:
-                return arrived
-        client.got.clear()
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            raise TimeoutError(f"no diagnostics for {uri}")
-        try:
-            await asyncio.wait_for(client.got.wait(), remaining)
-        except asyncio.TimeoutError:
-            pass
 
 
 CAPABILITIES = {
@@ -325,7 +317,7 @@ async def run_server(label: str, command: list[str], name: str, text: str, edits
     opened = time.perf_counter()
     client.notify("textDocument/didOpen", {"textDocument": {
         "uri": second, "languageId": "python", "version": 1, "text": text}})
-    again = await _wait_uri(client, second, seen)
+    again = await client.wait_uri(second, seen)
     result["didOpen loaded"] = (again - opened) * 1000
     client.notify("textDocument/didClose", {"textDocument": {"uri": second}})
 

@@ -57,10 +57,6 @@ class ModuleContext:
         return hash((tuple(sorted(self.bindings.items(), key=lambda kv: kv[0])),
                      tuple(sorted(self.classes.items()))))
 
-    @property
-    def plain_bindings(self) -> dict:
-        return self.bindings
-
     def derived(self, key: object, compute):
         """``compute(bindings)``, a fact about the whole module, worked out once per context
         (not once per block). ``compute`` must depend on the bindings only: the incremental

@@ -59,7 +59,7 @@ class RuleSet:
                 for kind in kinds:
                     target = self.table if kind == "visit" else self.leave_table
                     target.setdefault(cls, []).append((index, f"{kind}_{node_type}"))
-        self.shapes: dict[type, tuple] = {}  # node type -> (bind, fields to walk), see _Walker._plan
+        self.shapes: dict[type, tuple] = {}  # node type -> (bind, fields to walk), see shape()
         leaf_types = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
         self.visits_leaf_nodes = any(issubclass(cls, leaf_types) for cls in (*self.table, *self.leave_table))
         # Nodes with nothing below them that no rule visits: the walk does not even call
@@ -68,6 +68,18 @@ class RuleSet:
         if not self.visits_leaf_nodes:
             leaves.add(ast.Name)  # its only other field is ``ctx``, skipped then
         self.inert = frozenset(t for t in leaves if t not in self.table and t not in self.leave_table)
+
+    def shape(self, cls: type) -> tuple[int, tuple[str, ...]]:
+        """(bind, fields to walk) for a node type, worked out once per rule set (thousands of
+        blocks share it). Load/Store contexts and operator nodes (``ctx``, ``op``, ``ops``)
+        are a third of all nodes and no rule visits them, so they are skipped unless some
+        rule asks for them."""
+        shape = self.shapes.get(cls)
+        if shape is None:
+            bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
+            skip = () if self.visits_leaf_nodes else ("ctx", "op", "ops")
+            shape = self.shapes[cls] = (bind, tuple(name for name in cls._fields if name not in skip))
+        return shape
 
     @classmethod
     def for_rules(cls, rules: Sequence[type[Rule]]) -> "RuleSet":
@@ -135,17 +147,7 @@ class _Walker:
         self.ruleset = ruleset
         self.instances: list[Optional[Rule]] = [None] * len(ruleset.rules)
         self.failed: set[int] = set()
-        self.visits_leaf_nodes = ruleset.visits_leaf_nodes
         self.plans: dict[type, tuple] = {}
-
-    def _fields_to_walk(self, cls: type) -> tuple[str, ...]:
-        """The fields of ``cls`` worth descending into.
-
-        Load/Store contexts and operator nodes (``ctx``, ``op``, ``ops``) are a third of all
-        nodes and no rule visits them, so they are skipped unless some rule asks for them.
-        """
-        skip = set() if self.visits_leaf_nodes else {"ctx", "op", "ops"}
-        return tuple(name for name in cls._fields if name not in skip)
 
     def _instance(self, index: int) -> Rule:
         instance = self.instances[index]
@@ -187,11 +189,8 @@ class _Walker:
     def _plan(self, cls: type) -> tuple:
         """Everything the walk needs to know about a node type, looked up once per type."""
         ruleset = self.ruleset
-        shape = ruleset.shapes.get(cls)
-        if shape is None:  # per rule set, not per walk: thousands of blocks share it
-            bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
-            shape = ruleset.shapes[cls] = (bind, self._fields_to_walk(cls))
-        plan = (self._bound(ruleset.table.get(cls)), _SPECIAL.get(cls), shape[0], shape[1],
+        bind, fields = ruleset.shape(cls)
+        plan = (self._bound(ruleset.table.get(cls)), _SPECIAL.get(cls), bind, fields,
                 self._bound(ruleset.leave_table.get(cls)))
         self.plans[cls] = plan
         return plan

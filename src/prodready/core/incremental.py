@@ -21,7 +21,8 @@ there still resolve elsewhere while the user types. Untouched blocks are shifted
 edit's length delta.
 
 The module context (module_context over all blocks' statements) is recomputed per update
-(cheap: no tree walk); when its key changes every block cache is invalid. Then
+(cheap: no tree walk); when its key changes, only the blocks that read a changed name,
+class or whole-module fact are re-analysed (core/module_reads.py). Then
 `engine.finalize` runs over the shifted pending findings of all blocks with the union of
 their facts. When the file parses, the findings are identical to `analyze_source` on the
 same text (tests compare them across random edits).
@@ -168,7 +169,7 @@ class DocumentAnalyzer:
         it the region is found by comparing block texts.
         """
         began = time.perf_counter()
-        stats = {"reparsed_chars": 0, "analysed_blocks": 0}
+        stats = {"reparsed_chars": 0, "analysed_blocks": 0, "kept_blocks": 0}
         self._stats = stats
         if self.text is None or self._whole_file or ("\r" in text and text.count("\r") != text.count("\r\n")):
             self._rebuild(text, reuse=self.blocks)
@@ -802,7 +803,7 @@ class DocumentAnalyzer:
                 if changed is not None and b.key == previous_key and b.reads is not None \
                         and still_valid(b.reads, changed[0], changed[1], module):
                     b.key = key
-                    stats["kept_blocks"] = stats.get("kept_blocks", 0) + 1
+                    stats["kept_blocks"] += 1
                 else:
                     if external is None and self.project is not None:
                         external = self.project.for_file(self.path)

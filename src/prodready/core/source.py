@@ -126,7 +126,7 @@ class SourceFile:
         finding, so it is worked out once per file (a scan of the text per finding made
         checking a file with many findings quadratic)."""
         lowered = self.text.lower()
-        return "noqa" in lowered or "prodready:" in lowered or "nosec" in lowered
+        return any(word in lowered for word in _SUPPRESSION_WORDS)
 
     @cached_property
     def suppression_lines(self) -> list[int]:

@@ -27,10 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Optional
 
 import prodready
-from prodready.server.framing import FrameParser, Message
+from prodready.server.framing import STALL_SECONDS, FrameParser, Message, read_chunk
 
-CHUNK = 1 << 16
-STALL_SECONDS = 0.3
 DISABLE_ENV = "PRODREADY_EARLY_INITIALIZE"
 
 # What pygls's ServerCapabilitiesBuilder builds for the features `create_server` registers
@@ -111,11 +109,6 @@ class EarlyStart:
     ended: bool = False  # stdin reached its end
 
 
-def _read_chunk(stdin: BinaryIO) -> bytes:
-    read1 = getattr(stdin, "read1", None)
-    return read1(CHUNK) if read1 is not None else stdin.read(CHUNK)
-
-
 def answer_initialize(stdin: BinaryIO, stdout: BinaryIO) -> EarlyStart:
     """Read up to the first message; answer it if it is a plain ``initialize``."""
     early = EarlyStart(FrameParser())
@@ -127,7 +120,7 @@ def answer_initialize(stdin: BinaryIO, stdout: BinaryIO) -> EarlyStart:
         event = parser.next()
         if event is None:
             if early.pending is None:
-                early.pending = early.reader.submit(_read_chunk, stdin)
+                early.pending = early.reader.submit(read_chunk, stdin)
             try:
                 data = early.pending.result(timeout=STALL_SECONDS if parser.waiting_for_body else None)
             except FutureTimeout:

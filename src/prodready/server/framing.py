@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, BinaryIO, Optional, Union
 
 _CONTENT_LENGTH = re.compile(rb"(?i)content-length[ \t]*:")
 _HEADER_LINE = re.compile(rb"[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*([^\r\n]*)")
@@ -32,6 +32,16 @@ _PARTIAL_HEADER = re.compile(rb"(?:[ \t]*[A-Za-z][A-Za-z0-9_-]*[ \t]*:[^\r\n]*\r
                              rb"(?:[ \t]*[A-Za-z][A-Za-z0-9_-]*(?:[ \t]*:[^\r\n]*)?\r?|\r)?")
 MAX_HEADER_BYTES = 64 * 1024
 _decoder = json.JSONDecoder()
+CHUNK = 1 << 16  # bytes asked of stdin per read
+# How long the stream may stay quiet while a frame's declared length is unmet before the
+# parser is asked whether the message is complete anyway (`FrameParser.stalled`).
+STALL_SECONDS = 0.3
+
+
+def read_chunk(stdin: BinaryIO) -> bytes:
+    """What stdin has now (up to CHUNK bytes; b"" at its end), without waiting for more."""
+    read1 = getattr(stdin, "read1", None)
+    return read1(CHUNK) if read1 is not None else stdin.read(CHUNK)
 
 
 @dataclass

@@ -20,13 +20,11 @@ from typing import BinaryIO, Optional
 from pygls.io_ import StdoutWriter
 
 from prodready.server.early import EarlyStart
-from prodready.server.framing import FrameParser, Junk, Message
+from prodready.server.framing import STALL_SECONDS, FrameParser, Junk, Message, read_chunk
 from prodready.server.lifecycle import MessageGate
 
 logger = logging.getLogger("prodready.server.protocol")
 
-CHUNK = 1 << 16
-STALL_SECONDS = 0.3
 
 
 def serve(server, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None,
@@ -59,11 +57,6 @@ def serve(server, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] =
     return 0 if gate.shutdown_seen else 1
 
 
-def _read_chunk(stdin: BinaryIO) -> bytes:
-    read1 = getattr(stdin, "read1", None)
-    return read1(CHUNK) if read1 is not None else stdin.read(CHUNK)
-
-
 async def _loop(stdin: BinaryIO, gate: MessageGate, early: Optional[EarlyStart] = None) -> None:
     loop = asyncio.get_running_loop()
     reader = early.reader if early is not None and early.reader is not None else \
@@ -82,7 +75,7 @@ async def _loop(stdin: BinaryIO, gate: MessageGate, early: Optional[EarlyStart] 
     try:
         while gate.exit_code is None:
             if pending is None:
-                pending = loop.run_in_executor(reader, _read_chunk, stdin)
+                pending = loop.run_in_executor(reader, read_chunk, stdin)
             timeout = STALL_SECONDS if parser.waiting_for_body else None
             try:
                 data = await asyncio.wait_for(asyncio.shield(pending), timeout)
