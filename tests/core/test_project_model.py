@@ -35,6 +35,31 @@ def test_update_recomputes_only_changed_content():
     assert project.facts(project.files["app.py"]) is facts
 
 
+def test_facts_of_old_contents_are_not_kept_forever():
+    """A server's index sees every edit of an open file: the facts of contents no file has
+    any more are kept for the last RECENT_CONTENTS of them (an undo), not for each edit; a
+    removed file's are dropped; files with equal contents share theirs."""
+    from prodready.core.project import model
+
+    project = Project.from_tree({"app.py": "import os\n", "copy.py": "import os\n"})
+    shared = project.facts(project.files["app.py"])
+    assert project.facts(project.files["copy.py"]) is shared
+    computed = {}
+    for n in range(200):
+        project.update("app.py", f"import os\nVALUE = {n}\n")
+        computed[n] = project.facts(project.files["app.py"])
+    assert project.facts(project.files["copy.py"]) is shared  # still held by copy.py
+    assert len(project._facts) == 2 and len(project._recent) == model.RECENT_CONTENTS
+    project.update("app.py", "import os\nVALUE = 198\n")  # an undo: found among the recent
+    assert project.facts(project.files["app.py"]) is computed[198]
+    project.update("app.py", "import os\nVALUE = 5\n")  # long gone: computed again
+    assert project.facts(project.files["app.py"]) is not computed[5]
+    last = (project.files["app.py"].kind, project.files["app.py"].sha)
+    project.remove("app.py")
+    project.remove("copy.py")
+    assert not project._facts and last not in project._recent
+
+
 def test_models_and_queries_across_modules():
     project = Project.from_tree({
         "a/models.py": "from django.db import models\nclass Book(models.Model):\n    title = models.CharField(max_length=9)\n",

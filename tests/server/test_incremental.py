@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import bisect
 import random
 import re
@@ -566,3 +567,55 @@ def test_inserting_and_removing_a_member_line_in_a_huge_class_is_cheap(pr101, hi
     assert result.stats["analysed_blocks"] == 0
     assert signature(result.findings) == full(text, pr101)[0]
     assert len(result.findings) == 750
+
+
+def _parked_document(rules):
+    """A module with a split class (members are blocks), analysed once."""
+    text = _MODULE_BODY.replace("import datetime\n", "from datetime import datetime\n", 1)
+    text += "\n\n" + "\n".join(_service_class(40)) + "\n"  # 40 members calling datetime.utcnow()
+    analyzer = DocumentAnalyzer(PATH, Config(preview=True), rules, class_split_lines=30)
+    analyzer.update(text)
+    return analyzer, text
+
+
+def test_an_open_document_keeps_no_syntax_tree(rules):
+    """Between edits a document keeps block texts, statement skeletons and results; the
+    parsed trees (nine tenths of an open document's memory) are let go."""
+    analyzer, _text = _parked_document(rules)
+    kinds = {b.kind for b in analyzer.blocks}
+    assert {"top", "head", "member"} <= kinds
+    for block in analyzer.blocks:
+        if block.kind in ("top", "member"):
+            assert block.statements is None, block.text[:40]
+        for stmt in block.module_stmts:
+            assert not any(isinstance(node, ast.Return) for node in ast.walk(stmt))  # no bodies
+    sources = [b.source for b in analyzer.blocks if b.source is not None] + [analyzer.analysis.source]
+    assert all("_parsed" not in source.__dict__ for source in sources)
+
+
+@pytest.mark.parametrize("edit", ["import os\n", "requests = None\n", "def datetime():\n    return 1\n",
+                                  "class View:\n    pass\n"])
+def test_blocks_analysed_again_after_their_trees_went_parse_their_own_text(rules, edit):
+    """A name that blocks read changes: those blocks (top-level and members) are parsed again
+    from their text and their findings are the whole file's."""
+    analyzer, text = _parked_document(rules)
+    text = edit + text
+    result = analyzer.update(text, (0, 0, len(edit)))
+    assert result.stats["analysed_blocks"] > 1
+    assert signature(result.findings) == full(text, rules)[0]
+    removed = text[len(edit):]
+    assert signature(analyzer.update(removed, (0, len(edit), 0)).findings) == full(removed, rules)[0]
+
+
+def test_a_block_whose_text_parses_otherwise_alone_is_found_in_its_whole_source(rules):
+    """If a parked block's own text ever parsed into other statements than it had (the count
+    is checked), its statements come from a parse of the text it was first parsed in."""
+    analyzer, text = _parked_document(rules)
+    for block in analyzer.blocks:
+        if block.statements is None:
+            block.parked += 1  # what the re-parse of the block's own text is checked against
+    analyzer.configure(Config(preview=True), rules)  # every block is analysed again
+    result = analyzer.update(text)
+    assert result.stats["analysed_blocks"] == len([b for b in analyzer.blocks if b.kind != "error"])
+    assert signature(result.findings) == full(text, rules)[0]
+    assert len(result.findings) > 40

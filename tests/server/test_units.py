@@ -74,3 +74,32 @@ def test_code_action_kind_matching():
     assert _kind_wanted("source.fixAll.prodready", [types.CodeActionKind.SourceFixAll])
     assert not _kind_wanted("source.fixAll.prodready", ["quickfix"])
     assert not _kind_wanted("quickfix", ["source.fixAll"])
+
+
+def test_notifications_leave_no_future_behind():
+    """pygls files a future for each notification handled by a generator (its didOpen,
+    didChange, didClose) or a coroutine, and never removes it: one per keystroke for the
+    life of the server. The server's protocol removes it once the handler is done; requests
+    keep theirs until answered (cancellation finds them there)."""
+    import asyncio
+
+    from prodready.server.server import create_server
+
+    protocol = create_server().protocol
+
+    def generator_handler():
+        yield from ()
+
+    async def coroutine_handler():
+        return None
+
+    async def run() -> None:
+        for n in range(50):
+            protocol._execute_handler(f"g{n}", generator_handler, protocol._check_handler_result)
+            protocol._execute_handler(f"c{n}", coroutine_handler, protocol._check_handler_result)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        protocol._execute_handler("request", coroutine_handler, lambda future: None)
+
+    asyncio.run(run())
+    assert list(protocol._request_futures) == ["request"]

@@ -5,8 +5,9 @@ A document is a list of contiguous **blocks** covering the whole text. A block i
 top-level statement (with its decorators; comment and blank lines that follow it belong to
 it; consecutive statements on one line share a block), or, for a large class, the class
 header and each member separately (``HEAD`` and ``MEMBER`` blocks of one `ClassGroup`). A
-region that does not parse is an ``ERROR`` block. Every block keeps the `ast` statements it
-was parsed into and its cached results. `prodready.core.incremental.DocumentAnalyzer` keeps
+region that does not parse is an ``ERROR`` block. Every block keeps the skeleton of its
+top-level statements (core/module_skeleton.py: what the module context reads) and its cached
+results; the statements themselves only until they are analysed (`Block.park`). `prodready.core.incremental.DocumentAnalyzer` keeps
 the blocks up to date and analyses them; this module holds the data and the helpers that need
 no analyzer state.
 """
@@ -22,6 +23,7 @@ from typing import Iterable, Optional, Sequence
 
 from prodready.core.context import PendingFinding
 from prodready.core.findings import ParseProblem
+from prodready.core.module_skeleton import module_skeleton
 from prodready.core.source import SourceFile
 
 TOP, MEMBER, HEAD, ERROR = "top", "member", "head", "error"
@@ -39,14 +41,16 @@ class Block:
     kind: str
     start: int  # absolute character offset in the current text
     text: str
-    # What the engine walks for this block, with positions relative to ``source.text``.
-    statements: list = field(default_factory=list)
+    # What the engine walks for this block, with positions relative to ``source.text``; None
+    # once analysed (`park`): parsed again from the text if the block is analysed again.
+    statements: Optional[list] = field(default_factory=list)
     source: Optional[SourceFile] = None
     origin: int = 0  # where this block's text starts inside ``source.text``
     # Findings whose start lies in [drop[0], drop[1]) of ``source`` belong to another block
     # (a member block analysed with its class header drops the header's findings).
     drop: Optional[tuple[int, int]] = None
-    # Top-level statements this block contributes to the module context.
+    # What this block's top-level statements contribute to the module context: their
+    # skeletons (core/module_skeleton.py), made once here.
     module_stmts: list = field(default_factory=list)
     group: Optional[ClassGroup] = None
     problem: Optional[ParseProblem] = None  # ERROR blocks: relative to ``start``
@@ -63,10 +67,30 @@ class Block:
     _shifted: list = field(default_factory=list)
     logical_lines: Optional[object] = None  # this text's LogicalLines, once asked for
     reads: Optional[object] = None  # what its analysis read of the module (core/module_reads.py)
+    parked: int = 0  # how many statements (members, for a MEMBER block) `park` let go
+
+    def __post_init__(self) -> None:
+        if self.module_stmts:
+            self.module_stmts = module_skeleton(self.module_stmts)
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
+
+    @property
+    def has_statements(self) -> bool:
+        """Did the text parse into at least one statement (kept or parked)?"""
+        return self.statements is None or bool(self.statements)
+
+    def park(self) -> None:
+        """Let the analysed statements go: the cached results are what later edits use, and a
+        block analysed again (a name it read changed) parses its text again. Only top-level
+        and member blocks park; a header's statement is the class without its body."""
+        statements = self.statements
+        if not statements or self.kind not in (TOP, MEMBER):
+            return
+        self.parked = len(statements[0].body) if self.kind == MEMBER else len(statements)
+        self.statements = None
 
     def shifted_pending(self) -> list:
         if self._shifted_at != self.start:

@@ -3,10 +3,14 @@
 `DocumentAnalyzer` keeps a document as a list of contiguous **blocks** covering the whole
 text. A block is one top-level statement (with its decorators; comment and blank lines
 that follow it belong to it; consecutive statements on one line share a block), or, for a
-large class, the class header and each member separately. Every block keeps the `ast`
-statements it was parsed into (so the module context is recomputed without re-parsing) and
-its cached `BlockResult` (findings relative to the block start, facts, rule errors), valid
-for one module context and one rule/config fingerprint.
+large class, the class header and each member separately. Every block keeps the skeleton of
+its top-level statements (core/module_skeleton.py: the module context is recomputed from
+them without re-parsing) and its cached `BlockResult` (findings relative to the block start,
+facts, rule errors), valid for one module context and one rule/config fingerprint. The
+statements themselves, and the parsed trees, are let go once analysed (`Block.park`): they
+were nine tenths of an open document's memory. A block analysed again (it read a module name
+an edit changed, or the configuration changed) parses its own text again (`_unpark`), as an
+edited region is parsed.
 
 On an update the dirty region is found without rescanning the file: from the change range
 when the caller knows it (incremental sync), else by matching the old blocks' texts at the
@@ -649,7 +653,7 @@ class DocumentAnalyzer:
                 first = k
                 break
         # one complete member before: the text is never a class without a statement
-        if first - 1 > head_index and blocks[first - 1].kind == MEMBER and blocks[first - 1].statements:
+        if first - 1 > head_index and blocks[first - 1].kind == MEMBER and blocks[first - 1].has_statements:
             first -= 1
         lo = blocks[first].start
         hi = blocks[last].end + delta
@@ -818,12 +822,72 @@ class DocumentAnalyzer:
                 errors.extend(b.errors)
         if external is not None:
             self._deps.update(external.consulted)
+        if not self._whole_file:
+            self._park(source)
         findings = finalize(source, pending, frozenset(facts), self.active, self.file, self.config)
         unique_errors = list(dict.fromkeys(errors))
         return DocumentAnalysis(source, findings, unique_errors, problems)
 
+    def _park(self, source: SourceFile) -> None:
+        """After an analysis: every block lets its statements go, every source its tree."""
+        sources = {id(source): source}
+        for b in self.blocks:
+            if b.statements:
+                b.park()
+            if b.source is not None:
+                sources[id(b.source)] = b.source
+        for kept in sources.values():
+            kept.forget_tree()
+
+    def _unpark(self, block: Block) -> None:
+        """Parse a parked block again: its own text (a member with its class header), as an
+        edited region is parsed; the statements are then positioned in a source of that text."""
+        old = block.source
+        assert old is not None
+        if block.kind == MEMBER:
+            head = self._head_text(block) or ""
+            text = head + block.text
+            tree, _err = parse_text(text)
+            if (tree is not None and len(tree.body) == 1 and isinstance(tree.body[0], ast.ClassDef)
+                    and len(tree.body[0].body) == block.parked):
+                node = tree.body[0]
+                block.statements = [class_copy(node, list(node.body))]
+                block.source, block.origin, block.drop = SourceFile(text, self.path), len(head), (0, len(head))
+                return
+        else:
+            tree, _err = parse_text(block.text)
+            if tree is not None and len(tree.body) == block.parked:
+                block.statements = list(tree.body)
+                block.source, block.origin = SourceFile(block.text, self.path), 0
+                return
+        block.statements = self._statements_in(old, block)
+
+    def _statements_in(self, source: SourceFile, block: Block) -> list:
+        """The statements of ``block`` out of a parse of the whole text it was parsed from
+        (that text parsed before, so this always finds them): for a text that does not parse
+        alone as it did there."""
+        tree, _err = parse_text(source.text)
+        if tree is None:
+            return []
+        starts = source.line_starts
+        lo, hi = block.origin, block.origin + len(block.text)
+
+        def inside(stmt: ast.stmt) -> bool:
+            return lo <= starts[first_line(stmt) - 1] < hi
+
+        if block.kind != MEMBER:
+            return [stmt for stmt in tree.body if inside(stmt)]
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                members = [stmt for stmt in node.body if inside(stmt)]
+                if members:
+                    return [class_copy(node, members)]
+        return []
+
     def _analyse_block(self, block: Block, module: ModuleContext, external=None) -> None:
         block._shifted_at = -1
+        if block.statements is None:
+            self._unpark(block)
         if not block.statements or block.source is None:
             block.pending, block.facts, block.errors = [], frozenset(), []
             block.reads = ModuleReads()  # nothing to analyse reads nothing

@@ -206,6 +206,11 @@ class SourceFile:
     def tree(self) -> Optional[ast.Module]:
         return self._parsed[0]
 
+    def forget_tree(self) -> None:
+        """Let the parsed tree go; it is parsed again if asked for. An open document's
+        analysis keeps what later edits need without it (core/incremental.py)."""
+        self.__dict__.pop("_parsed", None)
+
     @property
     def syntax_error(self) -> Optional[SyntaxError]:
         return self._parsed[1]

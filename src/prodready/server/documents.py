@@ -9,6 +9,7 @@ incremental analyzer which blocks are dirty. pygls's own copy of each document i
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -112,6 +113,23 @@ class TextSyncProtocol(LanguageServerProtocol):
         """The client already has the answer to request ``msg_id`` (server/early.py): pygls's
         own response is dropped, after a check that it says the same."""
         self._early = (msg_id, sent)
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        """pygls 2.1 files the future of an async, threaded or generator notification handler
+        (its built-in didOpen/didChange/didClose are generators) under a fresh id that nothing
+        ever removes: a future, a condition and its locks per keystroke, kept for the life of
+        the server. A notification gets no answer and cannot be cancelled, so its entry goes
+        once the handler is done."""
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        if callback == self._check_handler_result:  # a notification's callback
+            future = self._request_futures.get(msg_id)
+            if future is not None:
+                future.add_done_callback(functools.partial(self._forget_notification, msg_id))
+
+    def _forget_notification(self, msg_id, done) -> None:
+        # pygls cancels the pending futures at shutdown while iterating over them: those stay.
+        if not done.cancelled():
+            self._request_futures.pop(msg_id, None)
 
     def _send_response(self, msg_id, result=None, error=None):
         early = self._early

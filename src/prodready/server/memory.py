@@ -18,7 +18,11 @@ import asyncio
 import functools
 import gc
 import logging
-from typing import Optional
+import urllib.parse
+from concurrent.futures import Executor
+from typing import Iterable, Optional
+
+from lsprotocol import types
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +34,48 @@ _timer: Optional[asyncio.TimerHandle] = None
 
 @functools.lru_cache(maxsize=1)
 def _malloc_trim():
-    """glibc's ``malloc_trim``, looked up once (``find_library`` runs a subprocess), or None."""
-    import ctypes  # here, not at start-up: ctypes.util pulls in tempfile and shutil
-    import ctypes.util
+    """glibc's ``malloc_trim`` among the symbols already loaded into the process, or None (not
+    glibc: the collection alone still helps)."""
+    import ctypes  # here, not at import: `prepare` loads it once the client is initialized
 
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None)
-    except OSError:  # not glibc, or no C library to load: the collection alone still helps
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):
         return None
+
+
+# What the server receives and sends while documents are edited: pygls converts each with a
+# hook cattrs generates on first use.
+_EDITING_METHODS = (
+    types.TEXT_DOCUMENT_DID_OPEN, types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE,
+    types.TEXT_DOCUMENT_DID_SAVE, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CODE_ACTION_RESOLVE, types.TEXT_DOCUMENT_HOVER, types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.WORKSPACE_DID_CHANGE_WATCHED_FILES, types.CANCEL_REQUEST,
+)
+
+
+def prepare(protocol, pools: Iterable[Executor] = ()) -> None:
+    """Once the client is initialized, before documents arrive: make what is made once, on
+    first use, and kept for the life of the server (the ``malloc_trim`` lookup, the worker
+    threads of ``pools``, pygls's message converters). Made while the first documents are
+    analysed, or on the first close, those objects landed among the documents' memory and kept
+    CPython's allocator from giving those arenas back after the documents closed
+    (bench/server_scale.py)."""
+    _malloc_trim()
+    for pool in pools:
+        pool.submit(int)  # a thread pool starts its thread on the first task
+    converter = getattr(protocol, "_converter", None)
+    if converter is None or not hasattr(converter, "get_structure_hook"):
+        return  # another pygls or cattrs: nothing to warm, nothing breaks
+    for method in _EDITING_METHODS:
+        for kind in (protocol.get_message_type(method), protocol.get_result_type(method)):
+            if kind is None:
+                continue
+            try:
+                converter.get_structure_hook(kind)
+                converter.get_unstructure_hook(kind)
+            except Exception as exc:  # noqa: BLE001 - a warm-up must never stop the server
+                logger.debug("no converter warm-up for %s: %s", kind, exc)
 
 
 def freeze_heap() -> None:
@@ -56,6 +91,7 @@ def freeze_heap() -> None:
 
 def release_now() -> None:
     gc.unfreeze()
+    urllib.parse.clear_cache()  # documents' URIs, parsed by pygls and by us
     gc.collect()
     trim = _malloc_trim()
     if trim is not None:

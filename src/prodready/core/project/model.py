@@ -13,6 +13,7 @@ import hashlib
 import os
 import posixpath
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Optional
@@ -40,6 +41,7 @@ from prodready.core.project.scripts import ScriptFacts, script_facts
 from prodready.core.source import SourceFile
 
 MAX_BYTES = 2 * 1024 * 1024  # larger files (bundles, data) are not indexed
+RECENT_CONTENTS = 32  # facts of contents no file has any more, kept for an undo
 
 
 @dataclass
@@ -90,7 +92,12 @@ class Project:
         self.root = root
         self.files: dict[str, ProjectFile] = {}
         self.folders: set[str] = set()  # folders seen while scanning (empty ones too)
-        self._facts: dict[tuple[str, str], Any] = {}  # (kind, sha) -> facts
+        # (kind, sha) -> facts, while some file has those contents (files with equal contents
+        # share them), then among the RECENT_CONTENTS last let go (an undo in the editor finds
+        # them): a server's index does not keep every edit's facts for the life of the server.
+        self._facts: dict[tuple[str, str], Any] = {}
+        self._holders: dict[tuple[str, str], int] = {}  # (kind, sha) -> how many files have it
+        self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self.disk_cache: dict[str, Any] = {}  # "kind:sha" -> facts as data, from a previous run
         self.generation = 0  # bumped by every change; lets callers memoise derived views
         self._views: dict[str, tuple[int, Any]] = {}
@@ -124,6 +131,9 @@ class Project:
         if current is not None and current.sha == sha:
             return None
         self.files[path] = ProjectFile(path, kind, text, sha)
+        self._holders[(kind, sha)] = self._holders.get((kind, sha), 0) + 1
+        if current is not None:
+            self._release(current)
         self.add_folder(posixpath.dirname(path))
         self.generation += 1
         return kind
@@ -132,8 +142,23 @@ class Project:
         current = self.files.pop(path, None)
         if current is None:
             return None
+        self._release(current, recent=False)  # nothing to undo to: the file is gone
         self.generation += 1
         return current.kind
+
+    def _release(self, file: ProjectFile, recent: bool = True) -> None:
+        """``file``'s contents left the project: their facts go with the last file that had them."""
+        key = (file.kind, file.sha)
+        left = self._holders.get(key, 0) - 1
+        if left > 0:
+            self._holders[key] = left
+        else:
+            self._holders.pop(key, None)
+            facts = self._facts.pop(key, None)
+            if facts is not None and recent:
+                self._recent[key] = facts
+                if len(self._recent) > RECENT_CONTENTS:
+                    self._recent.popitem(last=False)
 
     # -- facts --------------------------------------------------------------------------------
     def facts(self, file: ProjectFile) -> Any:
@@ -145,10 +170,13 @@ class Project:
         key = (file.kind, file.sha)
         facts = self._facts.get(key)
         if facts is None:
+            facts = self._recent.pop(key, None)
+        if facts is None:
             facts = self._from_disk_cache(file.kind, file.sha, spec[0])
         if facts is None:
             facts = spec[1](file.text, file.path)
-        self._facts[key] = facts
+        if key in self._holders:  # not for a file already replaced or removed
+            self._facts[key] = facts
         file.facts = facts
         return facts
 
