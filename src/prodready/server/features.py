@@ -33,7 +33,7 @@ def register(server: "ProdreadServer") -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ProdreadServer, params: types.InitializedParams) -> None:
-        memory.prepare(ls.protocol, (ls.executor, ls.fix_executor, ls.index_executor))
+        memory.prepare((ls.executor, ls.fix_executor, ls.index_executor))
         for problem in ls._startup_problems:
             ls.log(f"prodready: {problem}", types.MessageType.Error)
         if ls.watch_dynamic:

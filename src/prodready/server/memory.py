@@ -22,7 +22,6 @@ import urllib.parse
 from concurrent.futures import Executor
 from typing import Iterable, Optional
 
-from lsprotocol import types
 
 logger = logging.getLogger(__name__)
 
@@ -44,38 +43,15 @@ def _malloc_trim():
         return None
 
 
-# What the server receives and sends while documents are edited: pygls converts each with a
-# hook cattrs generates on first use.
-_EDITING_METHODS = (
-    types.TEXT_DOCUMENT_DID_OPEN, types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE,
-    types.TEXT_DOCUMENT_DID_SAVE, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CODE_ACTION_RESOLVE, types.TEXT_DOCUMENT_HOVER, types.TEXT_DOCUMENT_DIAGNOSTIC,
-    types.WORKSPACE_DID_CHANGE_WATCHED_FILES, types.CANCEL_REQUEST,
-)
-
-
-def prepare(protocol, pools: Iterable[Executor] = ()) -> None:
+def prepare(pools: Iterable[Executor] = ()) -> None:
     """Once the client is initialized, before documents arrive: make what is made once, on
     first use, and kept for the life of the server (the ``malloc_trim`` lookup, the worker
-    threads of ``pools``, pygls's message converters). Made while the first documents are
-    analysed, or on the first close, those objects landed among the documents' memory and kept
-    CPython's allocator from giving those arenas back after the documents closed
-    (bench/server_scale.py)."""
+    threads of ``pools``: 2 ms). Made while the first documents are analysed, or on the first
+    close, such objects land among the documents' memory and keep CPython's allocator from
+    giving those arenas back after the documents close (bench/server_scale.py)."""
     _malloc_trim()
     for pool in pools:
         pool.submit(int)  # a thread pool starts its thread on the first task
-    converter = getattr(protocol, "_converter", None)
-    if converter is None or not hasattr(converter, "get_structure_hook"):
-        return  # another pygls or cattrs: nothing to warm, nothing breaks
-    for method in _EDITING_METHODS:
-        for kind in (protocol.get_message_type(method), protocol.get_result_type(method)):
-            if kind is None:
-                continue
-            try:
-                converter.get_structure_hook(kind)
-                converter.get_unstructure_hook(kind)
-            except Exception as exc:  # noqa: BLE001 - a warm-up must never stop the server
-                logger.debug("no converter warm-up for %s: %s", kind, exc)
 
 
 def freeze_heap() -> None:
