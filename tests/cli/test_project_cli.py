@@ -87,3 +87,42 @@ def test_cache_gives_the_same_findings(tmp_path):
     assert json.loads(cache_file.read_text())["project_facts"]
     second = json.loads(run("check", "--format", "json", ".", cwd=root).stdout)["findings"]
     assert first == second
+
+
+def test_project_check_reuses_the_file_checks_facts(tmp_path, monkeypatch, capsys):
+    """The project rules read every module's imports; in a `check` the file checks hand the
+    project check the facts they computed from the trees they parsed, so no checked module is
+    parsed a second time, and the findings are those of facts computed from scratch."""
+    import ast
+    import dataclasses
+    import types
+
+    from prodready.cli.main import main
+    from prodready.cli.project_check import run_project_check
+    from prodready.core.config import Config
+    from prodready.core.project import python_facts as facts_module
+
+    root = make(tmp_path)
+    (root / "notify.py").write_text("import twilio\n\n\ndef send():\n    return twilio\n")
+    (root / "broken.py").write_text("def broken(:\n")  # not analysed: the project check parses it
+    for n in range(8):
+        (root / f"module_{n}.py").write_text(f"import flask\n\n\ndef view_{n}():\n    return flask.request\n")
+    parsed = []
+
+    def counting_parse(text, filename="<unknown>", **kwargs):
+        parsed.append(filename)
+        return ast.parse(text, filename=filename, **kwargs)
+
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(facts_module, "ast", types.SimpleNamespace(**{**vars(ast), "parse": counting_parse}))
+    main(["check", "--no-cache", "--preview", "--jobs", "1", "--format", "json", "."])
+    reported = {(f["path"], f["code"]) for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert parsed == ["broken.py"]
+
+    monkeypatch.setattr(facts_module, "ast", ast)
+    config = dataclasses.replace(Config.discover(root), preview=True)
+    scratch, _notes, _facts = run_project_check(["."], config, root)
+    from_scratch = {(r.display, item.code) for r in scratch for item in r.items}
+    assert ("web/src/api.js", "PR205") in from_scratch and from_scratch <= reported
+    assert {p for p in reported if p[1].startswith("PR6")} == {p for p in from_scratch if p[1].startswith("PR6")}
+    assert ("requirements.txt", "PR603") not in from_scratch  # twilio is imported by notify.py

@@ -278,14 +278,8 @@ def _analysis_path(path: Path, cwd: Path, config: Config) -> str:
     return root_relative(str(path.absolute()), None)
 
 
-def _run_tasks(tasks: list[Task], jobs: int, console: Console,
-               extra=None) -> tuple[list[FileResult], Optional[object]]:
-    """Check ``tasks``, in worker processes when there are many (cli/schedule.py).
-
-    ``extra``: a picklable callable (the project check) that runs in the pool beside the
-    files; its answer is the second value, or None when it did not run (no pool, or the pool
-    failed): then the caller runs it itself.
-    """
+def _run_tasks(tasks: list[Task], jobs: int, console: Console) -> list[FileResult]:
+    """Check ``tasks``, in worker processes when there are many (cli/schedule.py)."""
     if len(tasks) > PARALLEL_THRESHOLD and jobs > 1:
         try:
             from concurrent.futures.process import BrokenProcessPool
@@ -293,12 +287,12 @@ def _run_tasks(tasks: list[Task], jobs: int, console: Console,
             from prodready.cli.schedule import run_pool
 
             try:
-                return run_pool(tasks, min(jobs, len(tasks)), extra)
+                return run_pool(tasks, min(jobs, len(tasks)))
             except BrokenProcessPool as exc:
                 console.warning(f"worker processes failed ({exc}); checking in this process")
         except (OSError, ImportError, NotImplementedError) as exc:
             console.warning(f"cannot start worker processes ({exc}); checking in this process")
-    return [process(task) for task in tasks], None
+    return [process(task) for task in tasks]
 
 
 def _read_stdin() -> bytes:
@@ -385,13 +379,21 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     else:
         inputs = _path_inputs(args, paths, config, rules, cwd, mode, want_edits, console)
 
-    # In check mode the project check reads what the file checks read and writes nothing but
-    # its cache, so it runs in the pool beside them; fixes must see the fixed files first.
-    project_job = None
+    # In check mode the file checks also work out the project check's facts of the modules
+    # they parse (`Task.project_facts`), so the project check that follows parses none of
+    # them again (it was a third of a cold run). Fixes must see the fixed files first.
     if not use_stdin and mode == "check":
-        project_job = _ProjectJob(list(paths), config, str(cwd), args.unsafe_fixes, want_edits,
-                                  _project_facts(inputs.cache))
-    done, project_out = _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console, project_job)
+        from prodready.cli.project_check import project_check_runs
+
+        if project_check_runs(config):
+            for task in inputs.tasks:
+                task.project_facts = True
+    done = _run_tasks(inputs.tasks, args.jobs or os.cpu_count() or 1, console)
+    known = {}
+    for result in done:
+        if result.facts is not None:
+            known[result.facts[0]] = result.facts[1]
+            result.facts = None
     results = inputs.results + done
     results.sort(key=lambda r: r.display)
     errors = inputs.errors + _report_file_problems(results, console)
@@ -399,7 +401,7 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
         _update_cache(inputs.cache, results, cwd, config)
     if not use_stdin:
         results, project_errors = _with_project_results(args, paths, config, cwd, mode, want_edits, results, console,
-                                                        project_out, inputs.cache)
+                                                        inputs.cache, known)
         errors += project_errors
     if inputs.cache is not None:
         inputs.cache.save()
@@ -466,37 +468,17 @@ class _Display:
         return _display(Path(path), self.cwd)
 
 
-@dataclass
-class _ProjectJob:
-    """The project check of a `check` run, as a job a worker process can run."""
-
-    paths: list
-    config: Config
-    cwd: str
-    unsafe: bool
-    want_edits: bool
-    facts: Optional[dict]  # the cached project facts, None without a cache
-
-    def __call__(self):
-        from prodready.cli.project_check import run_project_check
-
-        return run_project_check(self.paths, self.config, Path(self.cwd), mode="check", unsafe=self.unsafe,
-                                 want_edits=self.want_edits, facts=self.facts, display=_Display(self.cwd))
-
-
 def _with_project_results(args, paths, config: Config, cwd: Path, mode: str, want_edits: bool,
                           results: list[FileResult], console: Console,
-                          precomputed=None, cache=None) -> tuple[list[FileResult], int]:
+                          cache=None, known: Optional[dict] = None) -> tuple[list[FileResult], int]:
     """Add the project rules' (PR6xx) findings and fixes; see cli/project_check.py.
 
-    ``precomputed``: what `run_project_check` already returned for this run (from the pool);
-    ``cache``: the run's cache, which keeps the project facts too."""
+    ``cache``: the run's cache, which keeps the project facts too; ``known``: Python facts
+    this run's file checks computed, by the sha256 of the text."""
     from prodready.cli.project_check import merge, run_project_check
 
-    outcome = precomputed
-    if outcome is None:
-        outcome = run_project_check(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
-                                    facts=_project_facts(cache), display=_Display(str(cwd)))
+    outcome = run_project_check(paths, config, cwd, mode=mode, unsafe=args.unsafe_fixes, want_edits=want_edits,
+                                facts=_project_facts(cache), display=_Display(str(cwd)), known=known)
     extra, notes, facts = outcome
     if cache is not None:
         cache.set_project_facts(facts)

@@ -18,7 +18,7 @@ from prodready.cli.runner import FileResult, Item, sha256, unified_diff, write_a
 from prodready.core.config import Config
 from prodready.core.crossmodule import find_root
 from prodready.core.findings import Applicability, FixContext
-from prodready.core.project import Project, ProjectFinding, run_project_rules
+from prodready.core.project import Project, ProjectFinding, kinds, run_project_rules
 from prodready.core.project.rule import PROJECT_EXTENSIONS, choose_project_offer, fix_project, project_rules
 from prodready.core.project.scan import load_cache, save_cache, scan
 from prodready.core.source import SourceFile
@@ -81,20 +81,31 @@ def check_project(paths: list[str], config: Config, cwd: Path, *, mode: str = "c
     return results, warnings
 
 
-def run_project_check(paths: list[str], config: Config, cwd: Path, *, mode: str = "check", unsafe: bool = False,
-                      want_edits: bool = False, cache_dir: Optional[Path] = None, facts: Optional[dict] = None,
-                      display=None) -> tuple[list[FileResult], list[str], Optional[dict]]:
-    """`check_project`, and the facts to cache: with ``facts`` (a previous run's facts, {}
-    for none) they are read from and returned as data instead of project-index.json; the
-    third value is None when they did not change (or without ``facts``)."""
+def project_check_runs(config: Config) -> bool:
+    """Does ``config`` enable a rule the project check runs (a project rule or extension)?"""
     from prodready.checks import all_rules
 
     rules = [r for r in all_rules() if config.rule_enabled(r, None)]
-    if not project_rules(rules) and not any(r.code in PROJECT_EXTENSIONS for r in rules):
+    return bool(project_rules(rules)) or any(r.code in PROJECT_EXTENSIONS for r in rules)
+
+
+def run_project_check(paths: list[str], config: Config, cwd: Path, *, mode: str = "check", unsafe: bool = False,
+                      want_edits: bool = False, cache_dir: Optional[Path] = None, facts: Optional[dict] = None,
+                      display=None, known: Optional[dict] = None) -> tuple[list[FileResult], list[str], Optional[dict]]:
+    """`check_project`, and the facts to cache: with ``facts`` (a previous run's facts, {}
+    for none) they are read from and returned as data instead of project-index.json; the
+    third value is None when they did not change (or without ``facts``). ``known``: Python
+    facts by the sha256 of the text, computed by this run's file checks."""
+    if not project_check_runs(config):
         return [], [], None
+    from prodready.checks import all_rules
+
+    rules = [r for r in all_rules() if config.rule_enabled(r, None)]
     root = project_root(paths, config, cwd)
     key = f"{prodready.__version__}"
     project = Project(str(root))
+    if known:
+        project.known = {(kinds.PYTHON, sha): value for sha, value in known.items()}
     if facts is not None:
         project.disk_cache = facts
     elif cache_dir is not None:

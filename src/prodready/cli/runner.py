@@ -27,7 +27,6 @@ from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
 from prodready.core import linediff
 from prodready.core.gcpause import paused_gc, settle_after_batch_file
-from prodready.core.project.python_facts import offer_tree
 from prodready.quickfixes.apply import choose_offer, fix_text, resolve_fix
 from prodready.quickfixes.endings import resolve_finding_fix
 
@@ -106,6 +105,9 @@ class Task:
     # --fix writes only inside these (real paths of the checked paths); empty: no limit.
     write_roots: tuple[str, ...] = ()
     through_symlinks: bool = False  # --fix-through-symlinks: also write outside them via a link
+    # A project check follows (check mode): compute its facts of this file from the tree the
+    # file check parsed, so that it does not parse every module again (`FileResult.facts`).
+    project_facts: bool = False
 
 
 @dataclass
@@ -130,6 +132,8 @@ class FileResult:
     # Other project files the findings depend on (cross-module names): path -> [mtime_ns,
     # size] or None (missing). A cached result is used only while they are unchanged.
     deps: dict = field(default_factory=dict)
+    # (sha256 of the text, its PythonFacts) when the task asked for them; never cached.
+    facts: Optional[tuple] = None
 
     def cache_payload(self) -> dict:
         """What the cache keeps: findings without resolved edits, rule errors, dependencies."""
@@ -237,8 +241,6 @@ def _analyze(text: str, task: Task, file: FileInfo, fixable_only: bool = False) 
         project = _At(project, task.path)  # type: ignore[assignment]
     rules = fixable_rules(all_rules()) if fixable_only else all_rules()
     analysis = analyze_source(source, task.config, rules, file, project)
-    if not task.stdin and source.tree is not None and analysis.problem is None:
-        offer_tree(text, source.tree)  # the project check that follows reads this file again
     return analysis, source
 
 
@@ -354,6 +356,11 @@ def _process(task: Task, result: FileResult) -> None:
     file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
     target = task.config.target_version
     analysis, source = _analyze(text, task, file)
+    if task.project_facts and task.mode == "check" and analysis.problem is None and source.tree is not None:
+        from prodready.core.project.model import sha256_text
+        from prodready.core.project.python_facts import python_facts
+
+        result.facts = (sha256_text(text), python_facts(text, task.analysis_path, source.tree))
     if task.mode in ("fix", "diff") and analysis.problem is None and not analysis.notices and any(
         choose_offer(f, task.unsafe) is not None for f in analysis.findings
     ):

@@ -2,14 +2,15 @@
 
 Files differ in size by three orders of magnitude (a 4,000-line Django module next to
 hundreds of ten-line `__init__.py`s). Handing them out in path order, in fixed chunks of 32,
-left one worker finishing a chunk of big files while the other sat idle, and the project
-check (PR6xx, which scans the whole project) ran alone after the pool had finished. So:
+left one worker finishing a chunk of big files while the other sat idle. So the work is
+ordered largest first (by bytes on disk) and cut into chunks of about equal bytes: big files
+travel alone, small ones in groups, so the per-chunk transfer cost stays small and the last
+chunks to finish are small ones (longest-processing-time-first).
 
-* the work is ordered largest first (by bytes on disk) and cut into chunks of about equal
-  bytes: big files travel alone, small ones in groups, so the per-chunk transfer cost stays
-  small and the last chunks to finish are small ones (longest-processing-time-first);
-* an extra job (the project check in `check` mode) is submitted first, so it runs beside
-  the files instead of after them.
+The project check (PR6xx) runs in this process after the pool: the workers hand back, with
+each module's findings, the project facts they computed from the tree they parsed
+(`Task.project_facts`), so it parses nothing again. (It used to run in the pool beside the
+files, parsing every module a second time: a third of a cold run's work.)
 
 Workers are forked from this process, so they start with the rules already imported. Results
 come back in any order; the caller sorts them.
@@ -18,7 +19,7 @@ come back in any order; the caller sorts them.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Optional, Sequence
+from typing import Sequence
 
 from prodready.cli.runner import FileResult, Task, process
 
@@ -60,21 +61,17 @@ def process_chunk(tasks: list[Task]) -> list[FileResult]:
     return [process(task) for task in tasks]
 
 
-def run_pool(tasks: Sequence[Task], workers: int,
-             extra: Optional[Callable[[], Any]] = None) -> tuple[list[FileResult], Any]:
-    """Check ``tasks`` in ``workers`` processes; run ``extra`` (a picklable callable) there too.
+def run_pool(tasks: Sequence[Task], workers: int) -> list[FileResult]:
+    """Check ``tasks`` in ``workers`` processes; the results come in no particular order.
 
-    Returns the results (in no particular order) and what ``extra`` returned (None without
-    it). Raises what `ProcessPoolExecutor` raises when workers cannot start or die, so the
-    caller can fall back to checking in its own process.
+    Raises what `ProcessPoolExecutor` raises when workers cannot start or die, so the caller
+    can fall back to checking in its own process.
     """
     from concurrent.futures import ProcessPoolExecutor
 
     results: list[FileResult] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        extra_future = pool.submit(extra) if extra is not None else None
         futures = [pool.submit(process_chunk, chunk) for chunk in chunks_by_size(tasks, workers)]
         for future in futures:
             results.extend(future.result())
-        extra_result = extra_future.result() if extra_future is not None else None
-    return results, extra_result
+    return results

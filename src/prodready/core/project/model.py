@@ -99,6 +99,8 @@ class Project:
         self._holders: dict[tuple[str, str], int] = {}  # (kind, sha) -> how many files have it
         self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self.disk_cache: dict[str, Any] = {}  # "kind:sha" -> facts as data, from a previous run
+        # (kind, sha) -> facts computed elsewhere from those contents (the CLI's file checks)
+        self.known: dict[tuple[str, str], Any] = {}
         self.generation = 0  # bumped by every change; lets callers memoise derived views
         self._views: dict[str, tuple[int, Any]] = {}
 
@@ -171,6 +173,8 @@ class Project:
         facts = self._facts.get(key)
         if facts is None:
             facts = self._recent.pop(key, None)
+        if facts is None:
+            facts = self.known.get(key)
         if facts is None:
             facts = self._from_disk_cache(file.kind, file.sha, spec[0])
         if facts is None:

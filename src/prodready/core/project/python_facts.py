@@ -504,30 +504,12 @@ def _prefetched(node: ast.AST) -> list[str]:
     return names
 
 
-# Trees the engine already built for a text, kept for the project check of the same process
-# (the CLI checks a file, then indexes the project, which reads that file again): parsing a
-# 30k-line module costs ~0.3 s, a string comparison next to nothing. Only a few are kept.
-_OFFERED: list[tuple[str, ast.Module]] = []
-_OFFERED_MAX = 4
+def python_facts(text: str, path: str, tree: Optional[ast.Module] = None) -> PythonFacts:
+    """The facts of one module's text (an unparseable module contributes only its error).
 
-
-def offer_tree(text: str, tree: ast.Module) -> None:
-    """Let the next `python_facts` of exactly ``text`` use ``tree`` (never modified by rules)."""
-    _OFFERED[:] = [(text, tree), *[pair for pair in _OFFERED if pair[0] is not text][:_OFFERED_MAX - 1]]
-
-
-def _offered(text: str) -> Optional[ast.Module]:
-    for index, (known, tree) in enumerate(_OFFERED):
-        if known is text or known == text:
-            del _OFFERED[index]
-            return tree
-    return None
-
-
-def python_facts(text: str, path: str) -> PythonFacts:
-    """The facts of one module's text (an unparseable module contributes only its error)."""
+    ``tree``: the text's tree when the caller has it (the CLI's file check computes the
+    project check's facts from the tree it analysed; rules never modify trees)."""
     source = SourceFile(text, path)
-    tree = _offered(text)
     if tree is None:
         try:
             with warnings.catch_warnings():
