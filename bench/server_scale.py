@@ -10,9 +10,10 @@ pygls's client:
   published (the server caps what it publishes per file).
 * **many documents**: opens ``--documents`` (default 50) documents of 5,000 lines each (the
   latency benchmark's realistic module), waits for each one's diagnostics, reads the server
-  process's resident memory (``VmRSS`` from /proc), closes all of them, waits, reads it again.
+  process's resident memory (``VmRSS`` from /proc), closes all of them, waits, reads it again;
+  ``--rounds N`` does that N times with new documents each time (memory must not grow).
 
-    python bench/server_scale.py [--lines 100000] [--edits 5] [--documents 50]
+    python bench/server_scale.py [--lines 100000] [--edits 5] [--documents 50] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -132,20 +133,22 @@ async def many_documents(args: argparse.Namespace, command: list[str]) -> None:
     await bench.start(root)
     await asyncio.sleep(0.5)
     start_rss = rss_mb(bench.pid)
-    uris = []
-    for n in range(args.documents):
-        uri = (root / f"module_{n}.py").as_uri()
-        bench.open(uri, realistic_module(5000, seed=n))
-        await bench.wait(uri, 1)
-        uris.append(uri)
-    open_rss = rss_mb(bench.pid)
-    for uri in uris:
-        bench.client.text_document_did_close(types.DidCloseTextDocumentParams(
-            text_document=types.TextDocumentIdentifier(uri=uri)))
-    await asyncio.sleep(3)
-    closed_rss = rss_mb(bench.pid)
-    print(f"{args.documents} documents of 5,000 lines: RSS {start_rss:.0f} MB at start, "
-          f"{open_rss:.0f} MB open, {closed_rss:.0f} MB after closing all")
+    for round_ in range(args.rounds):
+        uris = []
+        for n in range(round_ * args.documents, (round_ + 1) * args.documents):
+            uri = (root / f"module_{n}.py").as_uri()
+            bench.open(uri, realistic_module(5000, seed=n))
+            await bench.wait(uri, 1)
+            uris.append(uri)
+        open_rss = rss_mb(bench.pid)
+        for uri in uris:
+            bench.client.text_document_did_close(types.DidCloseTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=uri)))
+        await asyncio.sleep(3)
+        closed_rss = rss_mb(bench.pid)
+        label = f" (round {round_ + 1} of {args.rounds}, new documents)" if args.rounds > 1 else ""
+        print(f"{args.documents} documents of 5,000 lines{label}: RSS {start_rss:.0f} MB at start, "
+              f"{open_rss:.0f} MB open, {closed_rss:.0f} MB after closing all")
     await bench.stop()
 
 
@@ -154,6 +157,8 @@ async def main() -> int:
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--documents", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="open and close that many documents this many times (does memory grow?)")
     parser.add_argument("--command", default=f"{shlex.quote(sys.executable)} -m prodready server",
                         help="how to start the server (--debounce 0 is appended)")
     args = parser.parse_args()
