@@ -51,7 +51,7 @@ def test_sarif_artifact_locations_and_github_annotations(tmp_path):
 
 
 def test_text_output_from_a_parent_folder(tmp_path):
-    root = make(tmp_path)
+    make(tmp_path)
     result = run("check", "--no-cache", "svc", cwd=tmp_path)
     assert "svc/requirements.txt:3:1: PR603" in result.stdout
     assert "svc/.env:1:1: PR607" in result.stdout
