@@ -81,12 +81,19 @@ def check_project(paths: list[str], config: Config, cwd: Path, *, mode: str = "c
     return results, warnings
 
 
-def project_check_runs(config: Config) -> bool:
-    """Does ``config`` enable a rule the project check runs (a project rule or extension)?"""
+def _enabled_rules(config: Config) -> list:
     from prodready.checks import all_rules
 
-    rules = [r for r in all_rules() if config.rule_enabled(r, None)]
+    return [r for r in all_rules() if config.rule_enabled(r, None)]
+
+
+def _runs_project_check(rules: list) -> bool:
     return bool(project_rules(rules)) or any(r.code in PROJECT_EXTENSIONS for r in rules)
+
+
+def project_check_runs(config: Config) -> bool:
+    """Does ``config`` enable a rule the project check runs (a project rule or extension)?"""
+    return _runs_project_check(_enabled_rules(config))
 
 
 def run_project_check(paths: list[str], config: Config, cwd: Path, *, mode: str = "check", unsafe: bool = False,
@@ -96,11 +103,9 @@ def run_project_check(paths: list[str], config: Config, cwd: Path, *, mode: str 
     for none) they are read from and returned as data instead of project-index.json; the
     third value is None when they did not change (or without ``facts``). ``known``: Python
     facts by the sha256 of the text, computed by this run's file checks."""
-    if not project_check_runs(config):
+    rules = _enabled_rules(config)
+    if not _runs_project_check(rules):
         return [], [], None
-    from prodready.checks import all_rules
-
-    rules = [r for r in all_rules() if config.rule_enabled(r, None)]
     root = project_root(paths, config, cwd)
     key = f"{prodready.__version__}"
     project = Project(str(root))

@@ -832,8 +832,7 @@ class DocumentAnalyzer:
         """After an analysis: every block lets its statements go, every source its tree."""
         sources = {id(source): source}
         for b in self.blocks:
-            if b.statements:
-                b.park()
+            b.park()
             if b.source is not None:
                 sources[id(b.source)] = b.source
         for kept in sources.values():
