@@ -20,7 +20,7 @@ import prodready
 from prodready import urls
 from prodready.cli import output
 from prodready.cli.suggest import SuggestingParser
-from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process
+from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process, start_run
 from prodready.core.production import project_root_of, root_relative
 from prodready.core.config import Config, ConfigError
 from prodready.core.config_checks import check_glob
@@ -327,6 +327,7 @@ def run_check(args, out: TextIO, err: TextIO) -> int:
     from prodready.checks import all_rules
 
     _CHECK_RAN = True
+    start_run()
 
     console = Console(err, args.quiet)
     cwd = Path(os.getcwd())

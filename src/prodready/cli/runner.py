@@ -213,6 +213,13 @@ _PROJECTS: dict[str, ProjectResolver] = {}
 _ROOTS: dict[str, str] = {}  # folder -> its project root, when no config file says
 
 
+def start_run() -> None:
+    """A new `check` run: the resolvers of an earlier run in this process (tests, the API)
+    took their files' stamps once, for that run only."""
+    _PROJECTS.clear()
+    _ROOTS.clear()
+
+
 def project_for(task: Task) -> Optional[ProjectResolver]:
     if not task.cross_module:
         return None
@@ -226,7 +233,7 @@ def project_for(task: Task) -> Optional[ProjectResolver]:
     if project is None:
         if len(_PROJECTS) >= 16:
             _PROJECTS.clear()
-        project = _PROJECTS[root] = ProjectResolver(root)
+        project = _PROJECTS[root] = ProjectResolver(root, batch=True)
     return project
 
 
@@ -239,6 +246,10 @@ def _analyze(text: str, task: Task, file: FileInfo, fixable_only: bool = False) 
     project = project_for(task)
     if project is not None and task.stdin:
         project = _At(project, task.path)  # type: ignore[assignment]
+    elif project is not None:
+        tree = project.take_tree(task.path, text)  # parsed already, for another file's lookup
+        if tree is not None:
+            source.use_tree(tree)
     rules = fixable_rules(all_rules()) if fixable_only else all_rules()
     analysis = analyze_source(source, task.config, rules, file, project)
     return analysis, source
@@ -385,6 +396,9 @@ def _process(task: Task, result: FileResult) -> None:
                         result.write_error = error
                         result.fixed = 0
                     else:
+                        project = project_for(task)
+                        if project is not None:
+                            project.changed(task.path)
                         result.sha = sha256(new_data)
                         result.stamp = None  # just written: validate by hash next time
                         analysis, source = _analyze(new_text, task, file)

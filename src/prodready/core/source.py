@@ -206,6 +206,11 @@ class SourceFile:
     def tree(self) -> Optional[ast.Module]:
         return self._parsed[0]
 
+    def use_tree(self, tree: ast.Module) -> None:
+        """Take ``tree`` as this text's parse, unless it was parsed already: the caller parsed
+        exactly this text before (a batch run's cross-module lookup, core/crossmodule.py)."""
+        self.__dict__.setdefault("_parsed", (tree, None))
+
     def forget_tree(self) -> None:
         """Let the parsed tree go; it is parsed again if asked for. An open document's
         analysis keeps what later edits need without it (core/incremental.py)."""

@@ -1,0 +1,85 @@
+"""Cross-module names in a `check` run: the run's resolver takes each file's stamp once and
+hands a module parsed for another file's lookup to that module's own check."""
+
+from __future__ import annotations
+
+import ast
+import json
+import types
+
+from prodready.cli.main import main
+from prodready.core import crossmodule, source
+
+VIEWS = '''\
+from .zclient import http
+
+
+def fetch(url):
+    return http.get(url).json()
+'''
+CLIENT = '''\
+import requests
+
+http = requests.Session()
+'''
+
+
+def _project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "views.py").write_text(VIEWS)  # checked first (path order): it asks about zclient
+    (app / "zclient.py").write_text(CLIENT)
+    return tmp_path
+
+
+def _findings(capsys) -> set:
+    return {(f["path"], f["code"]) for f in json.loads(capsys.readouterr().out)["findings"]}
+
+
+def test_a_module_parsed_for_a_lookup_is_not_parsed_again_for_its_own_check(tmp_path, monkeypatch, capsys):
+    parsed: list[str] = []
+
+    def counting_parse(text, filename="<unknown>", **kwargs):
+        parsed.append(text)
+        return ast.parse(text, filename=filename, **kwargs)
+
+    counting_ast = types.SimpleNamespace(**{**vars(ast), "parse": counting_parse})
+    monkeypatch.setattr(crossmodule, "ast", counting_ast)
+    monkeypatch.setattr(source, "ast", counting_ast)
+    monkeypatch.chdir(_project(tmp_path))
+    main(["check", "--no-cache", "--jobs", "1", "--format", "json", "."])
+    # views.py's `http.get(url)` is `requests.Session().get`, known from zclient.py's text
+    assert ("app/views.py", "PR405") in _findings(capsys)
+    assert parsed.count(CLIENT) == 1  # parsed for the lookup, and that tree checked zclient.py
+    assert parsed.count(VIEWS) == 1
+
+
+def test_a_later_run_in_the_same_process_sees_a_changed_module(tmp_path, monkeypatch, capsys):
+    """Stamps are taken once per run, not once per process: an API user or a test that edits
+    a file between two runs gets the new contents."""
+    monkeypatch.chdir(_project(tmp_path))
+    main(["check", "--no-cache", "--jobs", "1", "--format", "json", "."])
+    assert ("app/views.py", "PR405") in _findings(capsys)
+    (tmp_path / "app" / "zclient.py").write_text("http = object()\n")
+    main(["check", "--no-cache", "--jobs", "1", "--format", "json", "."])
+    assert ("app/views.py", "PR405") not in _findings(capsys)
+
+
+def test_a_kept_tree_is_only_handed_to_the_text_it_was_parsed_from(tmp_path):
+    project = _project(tmp_path)
+    resolver = crossmodule.ProjectResolver(project, batch=True, use_jedi=False)
+    views = project / "app" / "views.py"
+    client = project / "app" / "zclient.py"
+    assert resolver.for_file(views)(".zclient.http.get") == "requests.Session().get"
+    assert resolver.take_tree(client, CLIENT + "# edited\n") is None  # other text: parse it
+    assert resolver.take_tree(client, CLIENT) is None  # handed out (or refused) once
+    resolver = crossmodule.ProjectResolver(project, batch=True, use_jedi=False)
+    resolver.for_file(views)(".zclient.http.get")
+    tree = resolver.take_tree(client, CLIENT)
+    assert ast.dump(tree) == ast.dump(ast.parse(CLIENT))
+    # the editor's resolver keeps no trees: open documents must not pin parses
+    editor = crossmodule.ProjectResolver(project, use_jedi=False)
+    assert editor.for_file(views)(".zclient.http.get") == "requests.Session().get"
+    assert editor.take_tree(client, CLIENT) is None
