@@ -243,8 +243,7 @@ class _Collector(ast.NodeVisitor):
                    for n in names)
 
     def visit_If(self, node: ast.If) -> None:
-        names = {n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else n.value
-                 for n in ast.walk(node.test) if isinstance(n, (ast.Attribute, ast.Name, ast.Constant))}
+        names = _test_words(node.test, set())
         version = "version_info" in names
         main = "__name__" in names and "__main__" in names
         self.guard_depth += version
@@ -469,6 +468,27 @@ class _Collector(ast.NodeVisitor):
                                          fixable and orm == "django" and isinstance(query, ast.Call)))
 
 
+def _test_words(node: ast.AST, words: set) -> set:
+    """The attribute names, names and constants anywhere in an `if` test (what `ast.walk`
+    would give, without its generator and queue: this runs for every `if` of a batch run)."""
+    cls = node.__class__
+    if cls is ast.Attribute:
+        words.add(node.attr)  # type: ignore[attr-defined]
+    elif cls is ast.Name:
+        words.add(node.id)  # type: ignore[attr-defined]
+    elif cls is ast.Constant:
+        words.add(node.value)  # type: ignore[attr-defined]
+    for name in _CHILDREN[cls] if cls in _CHILDREN else _children_of(cls):
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    _test_words(item, words)
+        elif isinstance(value, ast.AST):
+            _test_words(value, words)
+    return words
+
+
 def _int_value(node: ast.expr) -> Optional[int]:
     """A literal port, or the literal fallback of `int(os.environ.get("PORT", "8000"))`."""
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
@@ -532,12 +552,15 @@ def _prefetched(node: ast.AST) -> list[str]:
     return names
 
 
-def python_facts(text: str, path: str, tree: Optional[ast.Module] = None) -> PythonFacts:
+def python_facts(text: str, path: str, tree: Optional[ast.Module] = None,
+                 source: Optional[SourceFile] = None) -> PythonFacts:
     """The facts of one module's text (an unparseable module contributes only its error).
 
     ``tree``: the text's tree when the caller has it (the CLI's file check computes the
-    project check's facts from the tree it analysed; rules never modify trees)."""
-    source = SourceFile(text, path)
+    project check's facts from the tree it analysed; rules never modify trees); ``source``:
+    the caller's `SourceFile` of ``text``, whose line index is used (not built again)."""
+    if source is None or source.text is not text:
+        source = SourceFile(text, path)
     if tree is None:
         try:
             with warnings.catch_warnings():
