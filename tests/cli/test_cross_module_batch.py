@@ -25,6 +25,7 @@ http = requests.Session()
 
 
 def _project(tmp_path):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
     app = tmp_path / "app"
     app.mkdir()
@@ -83,3 +84,63 @@ def test_a_kept_tree_is_only_handed_to_the_text_it_was_parsed_from(tmp_path):
     editor = crossmodule.ProjectResolver(project, use_jedi=False)
     assert editor.for_file(views)(".zclient.http.get") == "requests.Session().get"
     assert editor.take_tree(client, CLIENT) is None
+
+
+# -- worker processes of one run ---------------------------------------------------------------
+
+def test_a_summary_made_in_one_worker_is_read_in_another(tmp_path):
+    from prodready.core.module_summaries import SummaryStore
+
+    project = _project(tmp_path / "project")
+    store = SummaryStore(str(tmp_path / "summaries"))
+    (tmp_path / "summaries").mkdir()
+    views = project / "app" / "views.py"
+    client = project / "app" / "zclient.py"
+    first = crossmodule.ProjectResolver(project, batch=True, use_jedi=False, shared=store)
+    assert first.for_file(views)(".zclient.http.get") == "requests.Session().get"
+
+    def no_parse(*_args, **_kwargs):
+        raise AssertionError("parsed again")
+
+    second = crossmodule.ProjectResolver(project, batch=True, use_jedi=False, shared=store)
+    original = crossmodule.ModuleInfo.load
+    crossmodule.ModuleInfo.load = no_parse  # the other worker reads the summary
+    try:
+        assert second.for_file(views)(".zclient.http.get") == "requests.Session().get"
+    finally:
+        crossmodule.ModuleInfo.load = original
+    # a summary of another version of the file, or a damaged one, is not used
+    client.write_text(CLIENT + "http = object()\n")
+    third = crossmodule.ProjectResolver(project, batch=True, use_jedi=False, shared=store)
+    assert third.for_file(views)(".zclient.http.get") == "object().get"  # the file as it is now
+    for summary in (tmp_path / "summaries").iterdir():
+        summary.write_bytes(b"\x00garbage")
+    fourth = crossmodule.ProjectResolver(project, batch=True, use_jedi=False, shared=store)
+    assert fourth.for_file(views)(".zclient.http.get") == "object().get"
+    assert store.get(client, (1, 2)) is None
+
+
+def test_the_worker_that_parsed_a_module_for_a_lookup_checks_it(tmp_path, monkeypatch):
+    """`views.py` asks what `.zclient.http` is, so this worker parses zclient.py: it claims
+    that file and checks it with that tree; the worker whose chunk holds zclient.py skips it."""
+    import multiprocessing
+
+    from prodready.cli import runner, schedule
+    from prodready.core.config import Config
+
+    project = _project(tmp_path / "project")
+    (tmp_path / "summaries").mkdir()
+    config = Config.discover(project)
+    tasks = [runner.Task(str(project / "app" / name), f"app/{name}", f"app/{name}", config)
+             for name in ("views.py", "zclient.py")]
+    claims = multiprocessing.Array("b", len(tasks))
+    runner.start_run()
+    schedule._start_worker(tasks, claims, str(tmp_path / "summaries"))
+    try:
+        results = schedule.process_chunk([0])
+        assert [r.display for r in results] == ["app/views.py", "app/zclient.py"]
+        assert "PR405" in {item.code for item in results[0].items}
+        assert schedule.process_chunk([1]) == []  # claimed already: not checked twice
+    finally:
+        runner.start_run()
+        schedule._RUN.clear()

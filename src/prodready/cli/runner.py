@@ -213,11 +213,29 @@ _PROJECTS: dict[str, ProjectResolver] = {}
 _ROOTS: dict[str, str] = {}  # folder -> its project root, when no config file says
 
 
+_SHARED: list = []  # the run's SummaryStore, in worker processes (cli/schedule.py)
+
+
 def start_run() -> None:
     """A new `check` run: the resolvers of an earlier run in this process (tests, the API)
     took their files' stamps once, for that run only."""
     _PROJECTS.clear()
     _ROOTS.clear()
+    _SHARED.clear()
+
+
+def share_summaries(folder: str) -> None:
+    """Worker processes: read and write module summaries in the run's ``folder``."""
+    from prodready.core.module_summaries import SummaryStore
+
+    _PROJECTS.clear()
+    _SHARED[:] = [SummaryStore(folder)]
+
+
+def kept_paths() -> list:
+    """(resolver, module path) of the modules this process parsed for lookups and holds the
+    trees of (core/crossmodule.py)."""
+    return [(project, path) for project in _PROJECTS.values() for path in project.kept_paths()]
 
 
 def project_for(task: Task) -> Optional[ProjectResolver]:
@@ -233,7 +251,7 @@ def project_for(task: Task) -> Optional[ProjectResolver]:
     if project is None:
         if len(_PROJECTS) >= 16:
             _PROJECTS.clear()
-        project = _PROJECTS[root] = ProjectResolver(root, batch=True)
+        project = _PROJECTS[root] = ProjectResolver(root, batch=True, shared=_SHARED[0] if _SHARED else None)
     return project
 
 

@@ -12,8 +12,10 @@ each module's findings, the project facts they computed from the tree they parse
 (`Task.project_facts`), so it parses nothing again. (It used to run in the pool beside the
 files, parsing every module a second time: a third of a cold run's work.)
 
-Workers are forked from this process, so they start with the rules already imported. Results
-come back in any order; the caller sorts them.
+Workers are forked from this process, so they start with the rules already imported. They
+share the module summaries their cross-module lookups make through a folder of the run's
+(core/module_summaries.py), so a module asked about in both workers is parsed for that once.
+Results come back in any order; the caller sorts them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from prodready.cli.runner import FileResult, Task, process
+from prodready.cli.runner import FileResult, Task, kept_paths, process, share_summaries
 
 CHUNKS_PER_WORKER = 24  # enough for the tail to balance; few enough that transfers stay cheap
 MAX_CHUNK_FILES = 32
@@ -37,16 +39,16 @@ def task_size(task: Task) -> int:
         return 0
 
 
-def chunks_by_size(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
-    """``tasks`` largest first, in chunks of roughly equal total bytes."""
+def chunks_by_size(tasks: Sequence[Task], workers: int) -> list[list[int]]:
+    """The indexes of ``tasks``, largest first, in chunks of roughly equal total bytes."""
     sized = sorted(((task_size(t), i) for i, t in enumerate(tasks)), key=lambda p: (-p[0], p[1]))
     total = sum(size for size, _ in sized)
     budget = max(1, total // max(1, workers * CHUNKS_PER_WORKER))
-    chunks: list[list[Task]] = []
-    current: list[Task] = []
+    chunks: list[list[int]] = []
+    current: list[int] = []
     filled = 0
     for size, index in sized:
-        current.append(tasks[index])
+        current.append(index)
         filled += size
         if filled >= budget or len(current) >= MAX_CHUNK_FILES:
             chunks.append(current)
@@ -56,9 +58,54 @@ def chunks_by_size(tasks: Sequence[Task], workers: int) -> list[list[Task]]:
     return chunks
 
 
-def process_chunk(tasks: list[Task]) -> list[FileResult]:
-    """Worker side: check one chunk of files."""
-    return [process(task) for task in tasks]
+# -- worker side -------------------------------------------------------------------------------
+# Who checks which file. A file is checked by the worker that claims it first: the one whose
+# chunk it is in, or one that parsed it earlier to answer a lookup of another file and still
+# holds the tree (core/crossmodule.py, `ProjectResolver.kept_paths`), which checks it next
+# instead of leaving it to be parsed again elsewhere.
+_RUN: dict = {}
+
+
+def _start_worker(tasks: Sequence[Task], claims, summaries: str) -> None:
+    share_summaries(summaries)
+    _RUN.clear()
+    _RUN.update(tasks=tasks, claims=claims,
+                index={os.path.normpath(os.path.abspath(t.path)): i for i, t in enumerate(tasks) if t.data is None})
+
+
+def _claim(index: int) -> bool:
+    claims = _RUN["claims"]
+    with claims.get_lock():
+        if claims[index]:
+            return False
+        claims[index] = 1
+        return True
+
+
+def process_chunk(indexes: list[int]) -> list[FileResult]:
+    """Worker side: check the files of one chunk that no other worker claimed, and the files
+    this worker parsed for lookups meanwhile that nobody claimed yet."""
+    tasks = _RUN["tasks"]
+    results = []
+    for index in indexes:
+        if _claim(index):
+            results.append(process(tasks[index]))
+            _check_kept(results)
+    return results
+
+
+def _check_kept(results: list[FileResult]) -> None:
+    tasks, by_path = _RUN["tasks"], _RUN["index"]
+    while True:
+        kept = kept_paths()
+        if not kept:
+            return
+        for project, path in kept:
+            index = by_path.get(str(path))
+            if index is not None and _claim(index):
+                results.append(process(tasks[index]))  # takes the tree; may keep others
+            else:
+                project.drop_tree(path)  # not a file of the run, or another worker's
 
 
 def run_pool(tasks: Sequence[Task], workers: int) -> list[FileResult]:
@@ -67,11 +114,23 @@ def run_pool(tasks: Sequence[Task], workers: int) -> list[FileResult]:
     Raises what `ProcessPoolExecutor` raises when workers cannot start or die, so the caller
     can fall back to checking in its own process.
     """
+    import multiprocessing
+    import shutil
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
 
     results: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(process_chunk, chunk) for chunk in chunks_by_size(tasks, workers)]
-        for future in futures:
-            results.extend(future.result())
+    summaries = tempfile.mkdtemp(prefix="prodready-summaries-")
+    claims = multiprocessing.Array("b", len(tasks))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(list(tasks), claims, summaries)) as pool:
+            futures = [pool.submit(process_chunk, chunk) for chunk in chunks_by_size(tasks, workers)]
+            for future in futures:
+                results.extend(future.result())
+    finally:
+        shutil.rmtree(summaries, ignore_errors=True)
+    if len(results) != len(tasks):  # every file is claimed once; should one be missing, check it here
+        done = {r.path for r in results}
+        results.extend(process(t) for t in tasks if t.path not in done)
     return results

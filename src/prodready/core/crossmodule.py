@@ -340,6 +340,9 @@ class ProjectResolver:
     Thread-safe: module and jedi caches are shared by all files; `for_file` gives the
     per-file hook (`FileLookup`) with its own time budget.
 
+    ``shared``: the `SummaryStore` of the run's worker processes (batch runs): summaries
+    another worker made are read from it instead of parsing the module again.
+
     ``batch``: the resolver of one CLI run, in which the checked files are taken not to change
     (the editor's resolver lives for hours and sees every save). Then a file's (mtime, size)
     and which paths are files are looked up once, not at every question; and a module parsed
@@ -356,9 +359,11 @@ class ProjectResolver:
         use_jedi: bool = True,
         startup_allowance: float = STARTUP_ALLOWANCE,
         batch: bool = False,
+        shared=None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
         self.batch = batch
+        self.shared = shared  # batch: the run's SummaryStore (core/module_summaries.py), or None
         self._stamps: dict[Path, Optional[Stamp]] = {}  # batch: each file's stamp, taken once
         self._isfile: dict[str, bool] = {}  # batch: os.path.isfile, asked once per path
         self._trees: dict[Path, tuple[str, ast.Module]] = {}  # batch: parses kept for the module's check
@@ -439,8 +444,19 @@ class ProjectResolver:
         cached = self._modules.get(path)
         if cached is not None and cached.stamp == stamp:
             return cached
+        shared = self.shared
+        if shared is not None:
+            summary = shared.get(path, stamp)  # another worker of the run summarised it
+            if summary is not None:
+                info = self._modules[path] = ModuleInfo(path, stamp)
+                info.ok = True
+                info.bindings, info.definitions, info.stars = summary
+                self._quick.pop(path, None)
+                return info
         keep = self._keeper(path) if self.batch and str(path).startswith(str(self.root)) else None
         info = ModuleInfo.load(path, stamp, keep)
+        if shared is not None and info.ok:
+            shared.put(path, stamp, info.bindings, info.definitions, info.stars)
         self._modules[path] = info
         self._quick.pop(path, None)
         return info
@@ -460,6 +476,18 @@ class ProjectResolver:
     def changed(self, path: Union[str, os.PathLike]) -> None:
         """The run wrote the file at ``path`` (a fix): its stamp is taken again."""
         self._stamps.pop(self._file(path), None)
+
+    def kept_paths(self) -> list[Path]:
+        """The modules whose trees are kept for their own check (batch runs)."""
+        with self._lock:
+            return list(self._trees)
+
+    def drop_tree(self, path: Path) -> None:
+        """Let a kept tree go: this process will not check that module."""
+        with self._lock:
+            kept = self._trees.pop(path, None)
+            if kept is not None:
+                self._tree_bytes -= len(kept[0])
 
     def take_tree(self, path: Union[str, os.PathLike], text: str) -> Optional[ast.Module]:
         """The tree a lookup parsed of the module at ``path``, if ``text`` is what it parsed
