@@ -69,6 +69,7 @@ QUICK_NAMES = 12  # names of one module told from its text before it is parsed i
 LAYOUT_TTL = 5.0  # seconds the project's layout (which modules exist) is trusted
 MAX_MODULE_BYTES = 2 * 1024 * 1024
 _SCRIPT_CACHE = 32  # jedi Scripts kept (one per module version)
+SHARE_CHECKED_BYTES = 8 * 1024  # batch pools: checked modules this big share their summaries
 HANDOVER_BYTES = 2 * 1024 * 1024  # batch runs: source bytes whose lookup parses are kept for their own check
 
 # Values whose meaning may need inference; literals, subscripts, comprehensions... do not.
@@ -414,7 +415,10 @@ class ProjectResolver:
             return
         if _read_text(file) != text:
             return
-        self._modules[file] = ModuleInfo.from_tree(file, stamp, tree, bindings)
+        info = self._modules[file] = ModuleInfo.from_tree(file, stamp, tree, bindings)
+        if self.shared is not None and stamp[1] >= SHARE_CHECKED_BYTES:
+            # Another worker may ask about it later; a small module is parsed faster than that.
+            self.shared.put(file, stamp, info.bindings, info.definitions, info.stars)
 
     def resolve(self, qualified: str, importer: Union[str, os.PathLike]) -> Optional[str]:
         """One question with a fresh budget: what is ``qualified`` as imported by ``importer``?"""
