@@ -144,3 +144,23 @@ def test_the_worker_that_parsed_a_module_for_a_lookup_checks_it(tmp_path, monkey
     finally:
         runner.start_run()
         schedule._RUN.clear()
+
+
+def test_a_big_checked_module_shares_its_summary(tmp_path):
+    """A module a worker checked (not parsed for a lookup) is shared when it is big enough
+    that reading the summary beats parsing it; a small one is not written at all."""
+    from prodready.core.module_summaries import SummaryStore
+
+    project = _project(tmp_path / "project")
+    (tmp_path / "summaries").mkdir()
+    store = SummaryStore(str(tmp_path / "summaries"))
+    client = project / "app" / "zclient.py"
+    big = CLIENT + "".join(f"SETTING_{n} = {n}\n" for n in range(crossmodule.SHARE_CHECKED_BYTES // 10))
+    checker = crossmodule.ProjectResolver(project, batch=True, use_jedi=False, shared=store)
+    checker.adopt(client, CLIENT, ast.parse(CLIENT))
+    assert not list((tmp_path / "summaries").iterdir())
+    client.write_text(big)
+    checker = crossmodule.ProjectResolver(project, batch=True, use_jedi=False, shared=store)
+    checker.adopt(client, big, ast.parse(big))
+    bindings, definitions, _stars = store.get(client, crossmodule._stamp(client))
+    assert bindings["http"] == "requests.Session()" and "SETTING_7" in definitions
