@@ -105,10 +105,12 @@ class NameResolver:
             module.bindings.update(module_bindings)
         self.scopes: list[Scope] = [module]
         self.external = external
+        # What `resolve` answered for a node, until a binding changes: a dozen rules visit
+        # each call and most resolve its callee. Keyed by the node itself (kept alive, so its
+        # id is never another node's); emptied by `bind`, `push` and `pop`.
+        self._memo: dict = {}
         if external is not None:
-            # Only resolvers with a hook pay for it: `resolve` stays the plain method otherwise.
             self._external_prefixes = tuple(external.prefixes)
-            self.resolve = self._resolve_with_external  # type: ignore[method-assign]
 
     # -- building ---------------------------------------------------------------------------
     @staticmethod
@@ -121,6 +123,8 @@ class NameResolver:
 
     def bind(self, name: str, qualified: Optional[str]) -> None:
         self.scopes[-1].bindings[name] = qualified
+        if self._memo:
+            self._memo.clear()
 
     def bind_statement(self, stmt: ast.AST) -> None:
         """Record the bindings a statement makes in the current scope."""
@@ -164,11 +168,13 @@ class NameResolver:
     def push(self, kind: str, node: Optional[ast.AST] = None) -> Scope:
         scope = Scope(kind, node)
         self.scopes.append(scope)
+        self._memo.clear()
         return scope
 
     def pop(self) -> None:
         if len(self.scopes) > 1:
             self.scopes.pop()
+            self._memo.clear()
 
     def bind_arguments(self, args: ast.arguments) -> None:
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
@@ -210,7 +216,19 @@ class NameResolver:
             return callee + "()" if callee else None
         return None
 
-    resolve = _resolve_local
+    def resolve(self, node: ast.AST) -> Optional[str]:
+        """The qualified name of ``node`` (`_resolve_local`; through the external resolver when
+        there is one), remembered until a binding changes."""
+        memo = self._memo
+        try:
+            return memo[node]
+        except KeyError:
+            pass
+        except TypeError:  # not a node (a rule passing None or a list)
+            return self._resolve_local(node)
+        result = memo[node] = (self._resolve_local(node) if self.external is None
+                               else self._resolve_with_external(node))
+        return result
 
     def _resolve_with_external(self, node: ast.AST) -> Optional[str]:
         """`resolve`, then a project-local result (``.extensions.http.get``) is asked of the

@@ -90,16 +90,13 @@ def is_production_path(path: str) -> bool:
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "manage.py", ".git")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _marked_root(folder: str) -> Optional[str]:
-    current = folder
-    while True:
-        if any(os.path.exists(os.path.join(current, marker)) for marker in PROJECT_MARKERS):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    """(Each folder's answer is cached, so sibling folders share their parents' lookups.)"""
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_MARKERS):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _marked_root(parent)
 
 
 def project_root_of(path: str) -> Optional[str]:
