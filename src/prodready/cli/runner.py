@@ -26,7 +26,7 @@ from prodready.core.fileinfo import FileInfo
 from prodready.core.findings import Applicability, Finding
 from prodready.core.source import SourceFile
 from prodready.core import linediff
-from prodready.core.gcpause import forget_kept, keep_until_exit, paused_gc, settle_after_batch_file
+from prodready.core.gcpause import paused_gc, settle_after_batch_file
 from prodready.quickfixes.apply import choose_offer, fix_text, resolve_fix
 from prodready.quickfixes.endings import resolve_finding_fix
 
@@ -222,7 +222,6 @@ def start_run() -> None:
     _PROJECTS.clear()
     _ROOTS.clear()
     _SHARED.clear()
-    forget_kept()
 
 
 def share_summaries(folder: str) -> None:
@@ -435,8 +434,6 @@ def _process(task: Task, result: FileResult) -> None:
         word = "line" if len(analysis.notices) == 1 else "lines"
         result.notes = [f"{word} {lines}: {analysis.notices[0].message}"]
     result.deps = {path: list(stamp) if stamp else None for path, stamp in analysis.dependencies.items()}
-    if source.parsed_tree is not None:
-        keep_until_exit(source.parsed_tree, len(source.text))  # the process ends without freeing it
 
 
 def _memo(analyze: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:

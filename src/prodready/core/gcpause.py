@@ -42,31 +42,6 @@ def paused_gc() -> Iterator[None]:
 COLLECT_EVERY_FILES = 1000
 _files_since_collect = 0
 
-# A batch process ends with `os._exit` (cli/exiting.py; pool workers are forked and end the
-# same way), so what is alive at its end is never freed. Freeing a file's syntax tree node by
-# node (each node a Python object with its own dict) was a tenth of the work of a check, so a
-# batch check keeps each file's tree instead, up to KEEP_TREE_SOURCE_BYTES of source text per
-# process (a tree takes about 28 times the bytes of its text: ~250 MB); past that, and at each
-# periodic collection below, trees are freed as before.
-KEEP_TREE_SOURCE_BYTES = 9 * 1024 * 1024
-_kept: list = []
-_kept_bytes = 0
-
-
-def keep_until_exit(tree: object, source_bytes: int) -> None:
-    """Keep ``tree`` alive to the end of a batch process instead of freeing it now."""
-    global _kept_bytes
-    if _kept_bytes + source_bytes <= KEEP_TREE_SOURCE_BYTES:
-        _kept.append(tree)
-        _kept_bytes += source_bytes
-
-
-def forget_kept() -> None:
-    """Free the kept trees (a periodic collection, or a new run in a process that goes on)."""
-    global _kept_bytes
-    _kept.clear()
-    _kept_bytes = 0
-
 
 def settle_after_batch_file() -> None:
     """After one file of a batch run: what is alive now (rules, caches, the cross-module facts
@@ -79,7 +54,6 @@ def settle_after_batch_file() -> None:
     _files_since_collect += 1
     if _files_since_collect >= COLLECT_EVERY_FILES:
         _files_since_collect = 0
-        forget_kept()  # the collection would walk them all, and memory stays bounded
         gc.unfreeze()
         gc.collect()
     gc.freeze()

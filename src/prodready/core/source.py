@@ -206,12 +206,6 @@ class SourceFile:
     def tree(self) -> Optional[ast.Module]:
         return self._parsed[0]
 
-    @property
-    def parsed_tree(self) -> Optional[ast.Module]:
-        """The tree if the text was parsed (and parsed), else None; never parses."""
-        parsed = self.__dict__.get("_parsed")
-        return parsed[0] if parsed is not None else None
-
     def use_tree(self, tree: ast.Module) -> None:
         """Take ``tree`` as this text's parse, unless it was parsed already: the caller parsed
         exactly this text before (a batch run's cross-module lookup, core/crossmodule.py)."""
