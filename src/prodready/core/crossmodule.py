@@ -375,7 +375,7 @@ class ProjectResolver:
         self._modules: dict[Path, ModuleInfo] = {}
         self._quick: dict[Path, tuple] = {}  # path -> (stamp, text, {name: kind}) for quick_kind
         self._layout_time = 0.0
-        self._roots: dict[Path, tuple[Path, ...]] = {}
+        self._roots: dict[str, tuple[Path, ...]] = {}  # importer's folder -> search roots
         self._tops: dict[Path, frozenset] = {}
         self._located: dict[tuple, Optional[tuple[Path, int]]] = {}
         self.refresh()
@@ -546,16 +546,17 @@ class ProjectResolver:
     def search_roots(self, importer: Path) -> tuple[Path, ...]:
         """Where absolute imports of the project are found: the root, ``src/``, and the
         importer's own folder when that is not a package (a script next to its modules)."""
-        folder = importer.parent
-        roots = self._roots.get(folder)
+        key = os.path.dirname(str(importer))  # strings: a Path's .parent is a new Path each time
+        roots = self._roots.get(key)
         if roots is None:
+            folder = importer.parent
             found = [self.root]
             src = self.root / "src"
             if src.is_dir():
                 found.append(src)
             if folder not in found and not (folder / "__init__.py").is_file():
                 found.append(folder)
-            roots = self._roots[folder] = tuple(found)
+            roots = self._roots[key] = tuple(found)
         return roots
 
     def top_names(self, base: Path) -> frozenset:
@@ -594,7 +595,10 @@ class ProjectResolver:
         limit = 0
         while limit < len(parts) and parts[limit].isidentifier():
             limit += 1
-        key = (importer.parent, level, tuple(parts[:limit]))
+        # Relative imports depend on the importer's folder; absolute ones only on where they
+        # are searched, which most folders of a project share.
+        key = ((os.path.dirname(str(importer)), level, tuple(parts[:limit])) if level
+               else (self.search_roots(importer), tuple(parts[:limit])))
         try:
             return self._located[key]
         except KeyError:

@@ -323,8 +323,10 @@ class _Collector(ast.NodeVisitor):
                 self._strings(item)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and len(node.value) < 200 and _DOTTED.fullmatch(node.value):
-            self.facts.string_modules.append(node.value.split(".", 1)[0])
+        value = node.value
+        # (`in` first: a dotted name has a dot, and most strings of a module have none)
+        if value.__class__ is str and len(value) < 200 and "." in value and _DOTTED.fullmatch(value):
+            self.facts.string_modules.append(value.split(".", 1)[0])
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr == "files" and self.qualify(node.value) in ("flask.request", "request"):
@@ -351,7 +353,6 @@ class _Collector(ast.NodeVisitor):
 
     def _bind_port(self, node: ast.Call, name: str) -> None:
         last = name.rsplit(".", 1)[-1]
-        defaults = {"uvicorn.run": 8000, "run_app": 8080, "launch": 7860}
         if name == "uvicorn.run" or last in ("run", "run_app", "launch"):
             keyword = "server_port" if last == "launch" else "port"
             port = None
@@ -361,7 +362,7 @@ class _Collector(ast.NodeVisitor):
                     break
             else:
                 if name == "uvicorn.run":
-                    port = defaults["uvicorn.run"]
+                    port = 8000  # uvicorn's default
                 elif last == "run" and isinstance(node.func, ast.Attribute) and self._is_flask_app(node.func.value):
                     port = 5000
                 elif last == "launch" and "gradio" in {i.module.split(".")[0] for i in self.facts.imports}:
