@@ -164,3 +164,23 @@ def test_a_big_checked_module_shares_its_summary(tmp_path):
     checker.adopt(client, big, ast.parse(big))
     bindings, definitions, _stars = store.get(client, crossmodule._stamp(client))
     assert bindings["http"] == "requests.Session()" and "SETTING_7" in definitions
+
+
+def test_a_checked_file_is_not_read_again_to_be_adopted(tmp_path, monkeypatch):
+    """The check read the file; adopting the summary of that very text reads nothing more.
+    Any other text (a fix's result, stdin) is compared with the file first."""
+    project = _project(tmp_path / "project")
+    client = project / "app" / "zclient.py"
+    reads = []
+    original = crossmodule._read_text
+    monkeypatch.setattr(crossmodule, "_read_text", lambda path: reads.append(path) or original(path))
+    resolver = crossmodule.ProjectResolver(project, batch=True, use_jedi=False)
+    text = client.read_text()
+    resolver.note_read(client, text)
+    resolver.adopt(client, text, ast.parse(text))
+    assert reads == [] and resolver.parsed(client)
+    other = crossmodule.ProjectResolver(project, batch=True, use_jedi=False)
+    other.note_read(client, text)
+    edited = text + "x = 1\n"
+    other.adopt(client, edited, ast.parse(edited))
+    assert reads == [client] and not other.parsed(client)  # not what the file holds

@@ -10,6 +10,7 @@ walker never enters an ignored directory.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,9 @@ class IgnoreTree:
 
     def __init__(self, top: Path) -> None:
         self.top = top
-        self._cache: dict[Path, list[Pattern]] = {}
+        self._top = str(top)
+        self._prefix = self._top if self._top.endswith(os.sep) else self._top + os.sep
+        self._cache: dict[str, list[Pattern]] = {}  # folder (as a string) -> its .gitignore
         info = top / ".git" / "info" / "exclude"
         self._info = self._read(info)
 
@@ -146,9 +149,12 @@ class IgnoreTree:
             return []
 
     def patterns(self, folder: Path) -> list[Pattern]:
+        return self._patterns(str(folder))
+
+    def _patterns(self, folder: str) -> list[Pattern]:
         cached = self._cache.get(folder)
         if cached is None:
-            cached = self._cache[folder] = self._read(folder / ".gitignore")
+            cached = self._cache[folder] = self._read(Path(folder, ".gitignore"))
         return cached
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
@@ -157,11 +163,11 @@ class IgnoreTree:
         Only the path itself is tested; the walker does not enter ignored folders, which gives
         git's rule that nothing inside an ignored folder can be re-included.
         """
-        try:
-            rel_top = path.relative_to(self.top)
-        except ValueError:
-            return False
-        parts = rel_top.parts
+        # Strings, not Path arithmetic: this runs for every file and folder a check walks.
+        text = str(path)
+        if not text.startswith(self._prefix):
+            return False  # `top` itself, or not below it
+        parts = [part for part in text[len(self._prefix):].split(os.sep) if part]
         if not parts:
             return False
         result = False
@@ -169,15 +175,15 @@ class IgnoreTree:
         for pattern in self._info:
             if pattern.matches(rel, is_dir):
                 result = not pattern.negate
-        folder = self.top
+        folder = self._top
         for depth in range(len(parts)):
-            patterns = self.patterns(folder)
+            patterns = self._patterns(folder)
             if patterns:
                 sub = "/".join(parts[depth:])
                 for pattern in patterns:
                     if pattern.matches(sub, is_dir):
                         result = not pattern.negate
-            folder = folder / parts[depth]
+            folder = os.path.join(folder, parts[depth])
         return result
 
     def ignored_with_parents(self, path: Path, is_dir: bool) -> bool:

@@ -386,6 +386,9 @@ def _process(task: Task, result: FileResult) -> None:
         from prodready.cli.cache import trusted_stamp
 
         result.stamp = trusted_stamp(before, time.time_ns())
+        project = project_for(task)
+        if project is not None:
+            project.note_read(task.path, text)  # what adopting it compares with: no second read
     file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
     target = task.config.target_version
     analysis, source = _analyze(text, task, file)
@@ -393,7 +396,9 @@ def _process(task: Task, result: FileResult) -> None:
         from prodready.core.project.model import sha256_text
         from prodready.core.project.python_facts import python_facts
 
-        result.facts = (sha256_text(text), python_facts(text, task.analysis_path, source.tree, source))
+        # An ASCII text is its own bytes: their hash is the one the facts are filed under.
+        key = result.sha if len(text) == len(data) and text.isascii() else sha256_text(text)
+        result.facts = (key, python_facts(text, task.analysis_path, source.tree, source))
     if task.mode in ("fix", "diff") and analysis.problem is None and not analysis.notices and any(
         choose_offer(f, task.unsafe) is not None for f in analysis.findings
     ):
