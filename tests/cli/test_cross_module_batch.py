@@ -184,3 +184,12 @@ def test_a_checked_file_is_not_read_again_to_be_adopted(tmp_path, monkeypatch):
     edited = text + "x = 1\n"
     other.adopt(client, edited, ast.parse(edited))
     assert reads == [client] and not other.parsed(client)  # not what the file holds
+
+
+def test_a_module_the_run_does_not_check_keeps_no_tree(tmp_path, monkeypatch, capsys):
+    from prodready.cli import runner
+
+    monkeypatch.chdir(_project(tmp_path))
+    main(["check", "--no-cache", "--jobs", "1", "--format", "json", "app/views.py"])
+    assert ("app/views.py", "PR405") in _findings(capsys)  # zclient.py was read for the lookup
+    assert runner.kept_paths() == []  # but its tree was not kept: nothing here will check it

@@ -20,7 +20,7 @@ import prodready
 from prodready import urls
 from prodready.cli import output
 from prodready.cli.suggest import SuggestingParser
-from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, process, start_run
+from prodready.cli.runner import FileResult, Item, Task, deps_unchanged, expect, process, start_run
 from prodready.core.production import project_root_of, root_relative
 from prodready.core.config import Config, ConfigError
 from prodready.core.config_checks import check_glob
@@ -280,6 +280,7 @@ def _analysis_path(path: Path, cwd: Path, config: Config) -> str:
 
 def _run_tasks(tasks: list[Task], jobs: int, console: Console) -> list[FileResult]:
     """Check ``tasks``, in worker processes when there are many (cli/schedule.py)."""
+    expect(tasks)
     if len(tasks) > PARALLEL_THRESHOLD and jobs > 1:
         try:
             from concurrent.futures.process import BrokenProcessPool

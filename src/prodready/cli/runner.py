@@ -214,6 +214,7 @@ _ROOTS: dict[str, str] = {}  # folder -> its project root, when no config file s
 
 
 _SHARED: list = []  # the run's SummaryStore, in worker processes (cli/schedule.py)
+_CHECKS: list = []  # the run's files (normalised absolute paths), once `expect` was told them
 
 
 def start_run() -> None:
@@ -222,6 +223,14 @@ def start_run() -> None:
     _PROJECTS.clear()
     _ROOTS.clear()
     _SHARED.clear()
+    _CHECKS.clear()
+
+
+def expect(tasks) -> None:
+    """The files this run checks: a module parsed for a lookup keeps its tree for its own
+    check only if it is one of them (core/crossmodule.py)."""
+    _PROJECTS.clear()
+    _CHECKS[:] = [frozenset(os.path.normpath(os.path.abspath(t.path)) for t in tasks if t.data is None)]
 
 
 def share_summaries(folder: str) -> None:
@@ -251,7 +260,8 @@ def project_for(task: Task) -> Optional[ProjectResolver]:
     if project is None:
         if len(_PROJECTS) >= 16:
             _PROJECTS.clear()
-        project = _PROJECTS[root] = ProjectResolver(root, batch=True, shared=_SHARED[0] if _SHARED else None)
+        project = _PROJECTS[root] = ProjectResolver(root, batch=True, shared=_SHARED[0] if _SHARED else None,
+                                                    checks=_CHECKS[0] if _CHECKS else None)
     return project
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from prodready.cli.runner import FileResult, Task, kept_paths, process, share_summaries
+from prodready.cli.runner import FileResult, Task, expect, kept_paths, process, share_summaries
 
 CHUNKS_PER_WORKER = 24  # enough for the tail to balance; few enough that transfers stay cheap
 MAX_CHUNK_FILES = 32
@@ -67,6 +67,7 @@ _RUN: dict = {}
 
 
 def _start_worker(tasks: Sequence[Task], claims, summaries: str) -> None:
+    expect(tasks)  # (forked workers know them already; spawned ones do not)
     share_summaries(summaries)
     _RUN.clear()
     _RUN.update(tasks=tasks, claims=claims,

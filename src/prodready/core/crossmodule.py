@@ -344,6 +344,8 @@ class ProjectResolver:
     ``shared``: the `SummaryStore` of the run's worker processes (batch runs): summaries
     another worker made are read from it instead of parsing the module again.
 
+    ``checks``: the files the run checks (batch runs): only their trees are kept.
+
     ``batch``: the resolver of one CLI run, in which the checked files are taken not to change
     (the editor's resolver lives for hours and sees every save). Then a file's (mtime, size)
     and which paths are files are looked up once, not at every question; and a module parsed
@@ -361,10 +363,12 @@ class ProjectResolver:
         startup_allowance: float = STARTUP_ALLOWANCE,
         batch: bool = False,
         shared=None,
+        checks: Optional[frozenset] = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
         self.batch = batch
         self.shared = shared  # batch: the run's SummaryStore (core/module_summaries.py), or None
+        self.checks = checks  # batch: the paths (normalised, absolute) the run checks; None: any
         self._stamps: dict[Path, Optional[Stamp]] = {}  # batch: each file's stamp, taken once
         self._isfile: dict[str, bool] = {}  # batch: os.path.isfile, asked once per path
         self._trees: dict[Path, tuple[str, ast.Module]] = {}  # batch: parses kept for the module's check
@@ -459,7 +463,9 @@ class ProjectResolver:
                 info.bindings, info.definitions, info.stars = summary
                 self._quick.pop(path, None)
                 return info
-        keep = self._keeper(path) if self.batch and str(path).startswith(str(self.root)) else None
+        keep = None
+        if self.batch and (str(path) in self.checks if self.checks is not None else str(path).startswith(str(self.root))):
+            keep = self._keeper(path)  # the run checks this module later: no second parse
         info = ModuleInfo.load(path, stamp, keep)
         if shared is not None and info.ok:
             shared.put(path, stamp, info.bindings, info.definitions, info.stars)
