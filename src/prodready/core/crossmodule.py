@@ -373,7 +373,7 @@ class ProjectResolver:
         self._isfile: dict[str, bool] = {}  # batch: os.path.isfile, asked once per path
         self._trees: dict[Path, tuple[str, ast.Module]] = {}  # batch: parses kept for the module's check
         self._tree_bytes = 0
-        self._read: dict[Path, str] = {}  # batch: texts the run read for a file's own check
+        self._read: Optional[tuple[Path, str]] = None  # batch: the text the run read for the file it checks
         self.budget = budget
         self.use_jedi = use_jedi
         self.startup_allowance = startup_allowance
@@ -415,11 +415,11 @@ class ProjectResolver:
         stamp = self._stamp(file)
         if stamp is None or file.suffix != ".py":
             return
-        read = self._read.pop(file, None)
+        read, self._read = self._read, None
         cached = self._modules.get(file)
         if cached is not None and cached.stamp == stamp:
             return
-        if read is not text and _read_text(file) != text:
+        if not (read is not None and read[0] == file and read[1] is text) and _read_text(file) != text:
             return
         info = self._modules[file] = ModuleInfo.from_tree(file, stamp, tree, bindings)
         if self.shared is not None and stamp[1] >= SHARE_CHECKED_BYTES:
@@ -491,9 +491,10 @@ class ProjectResolver:
 
     def note_read(self, path: Union[str, os.PathLike], text: str) -> None:
         """The run read ``text`` from the file at ``path`` for its check (batch runs): when the
-        check `adopt`s that very text, the file is not read again to compare."""
+        check `adopt`s that very text, the file is not read again to compare. One file at a
+        time: a file that is not adopted (it does not parse) leaves nothing behind."""
         if self.batch:
-            self._read[self._file(path)] = text
+            self._read = (self._file(path), text)
 
     def kept_paths(self) -> list[Path]:
         """The modules whose trees are kept for their own check (batch runs)."""
