@@ -97,6 +97,16 @@ def test_duplicate_paths_checked_once(project, cli):
     assert checked(cli("check", "a.py", ".", "./a.py")) == ["a.py"]
 
 
+def test_the_same_files_through_a_linked_folder_are_checked_once(project, cli):
+    """Files are told apart by their real paths: a folder given twice, once through a link,
+    and a file link beside its target are each checked once."""
+    write(project, {"pkg/a.py": UTCNOW, "pkg/sub/b.py": UTCNOW})
+    (project / "linked").symlink_to(project / "pkg", target_is_directory=True)
+    (project / "pkg" / "alias.py").symlink_to(project / "pkg" / "a.py")
+    run = cli("check", "pkg", "linked", "linked/sub/b.py")
+    assert sorted(checked(run)) == ["pkg/a.py", "pkg/sub/b.py"]
+
+
 @pytest.mark.parametrize("pattern, path, is_dir, expected", [
     ("*.pyc", "a/b.pyc", False, True),
     ("/build", "build", True, True),
