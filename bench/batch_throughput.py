@@ -48,16 +48,14 @@ def count_lines(root: Path) -> tuple[int, int]:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def best_time(cmd: list[str], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
-        elapsed = time.perf_counter() - start
-        if result.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(cmd)} failed ({result.returncode}): {result.stderr[-2000:]}")
-        best = min(best, elapsed)
-    return best
+def run_time(cmd: list[str]) -> float:
+    """Seconds one run of ``cmd`` took."""
+    start = time.perf_counter()
+    result = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({result.returncode}): {result.stderr[-2000:]}")
+    return elapsed
 
 
 def main() -> int:
@@ -91,10 +89,11 @@ def main() -> int:
             "prodready cold (all cores)": [*prodready, "--no-cache"],
             "prodready warm": [*prodready, "--cache-dir", str(Path(caches, "prodready"))],
         }
-        best_time([*prodready[:-len(roots)], str(smallest), "--no-cache"], 1)  # writes the bytecode caches
+        run_time([*prodready[:-len(roots)], str(smallest), "--no-cache"])  # writes the bytecode caches
         if bandit:
-            commands["bandit"] = [bandit, "-r", "-q", "-f", "json", "-o", "/dev/null", *map(str, roots)]
-            best_time([bandit, "-r", "-q", "-f", "json", "-o", "/dev/null", str(smallest)], 1)
+            bandit_cmd = [bandit, "-r", "-q", "-f", "json", "-o", "/dev/null"]
+            commands["bandit"] = [*bandit_cmd, *map(str, roots)]
+            run_time([*bandit_cmd, str(smallest)])
         else:
             print("bandit not installed (pip install bandit): skipping the comparison")
         if ruff:
@@ -105,13 +104,13 @@ def main() -> int:
             print("ruff not installed (pip install ruff): skipping the comparison")
         for name in ("prodready warm", "ruff warm"):
             if name in commands:
-                best_time(commands[name], 1)  # fill the cache
+                run_time(commands[name])  # fill the cache
         # Rounds: each round runs every command once, so a slow spell of a shared machine
         # slows every tool alike instead of one; the best of the rounds is kept.
         results = {name: float("inf") for name in commands}
         for _ in range(args.repeat):
             for name, cmd in commands.items():
-                results[name] = min(results[name], best_time(cmd, 1))
+                results[name] = min(results[name], run_time(cmd))
     for name, seconds in results.items():
         print(f"{name:28s} {seconds:7.2f} s  {lines / seconds:12,.0f} lines/s")
     cold, warm_time = results["prodready cold (all cores)"], results["prodready warm"]

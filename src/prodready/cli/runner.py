@@ -214,7 +214,7 @@ _ROOTS: dict[str, str] = {}  # folder -> its project root, when no config file s
 
 
 _SHARED: list = []  # the run's SummaryStore, in worker processes (cli/schedule.py)
-_CHECKS: list = []  # the run's files (normalised absolute paths), once `expect` was told them
+_CHECKS: list = []  # the run's files (normalised absolute path -> index), once `expect` was told them
 
 
 def start_run() -> None:
@@ -226,11 +226,14 @@ def start_run() -> None:
     _CHECKS.clear()
 
 
-def expect(tasks) -> None:
-    """The files this run checks: a module parsed for a lookup keeps its tree for its own
-    check only if it is one of them (core/crossmodule.py)."""
+def expect(tasks) -> dict[str, int]:
+    """The files this run checks, by normalised absolute path (their index in ``tasks``): a
+    module parsed for a lookup keeps its tree for its own check only if it is one of them
+    (core/crossmodule.py); pool workers claim files by these indexes (cli/schedule.py)."""
     _PROJECTS.clear()
-    _CHECKS[:] = [frozenset(os.path.normpath(os.path.abspath(t.path)) for t in tasks if t.data is None)]
+    files = {os.path.normpath(os.path.abspath(t.path)): i for i, t in enumerate(tasks) if t.data is None}
+    _CHECKS[:] = [files]
+    return files
 
 
 def share_summaries(folder: str) -> None:

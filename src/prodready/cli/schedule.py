@@ -67,11 +67,10 @@ _RUN: dict = {}
 
 
 def _start_worker(tasks: Sequence[Task], claims, summaries: str) -> None:
-    expect(tasks)  # (forked workers know them already; spawned ones do not)
+    index = expect(tasks)  # (forked workers know them already; spawned ones do not)
     share_summaries(summaries)
     _RUN.clear()
-    _RUN.update(tasks=tasks, claims=claims,
-                index={os.path.normpath(os.path.abspath(t.path)): i for i, t in enumerate(tasks) if t.data is None})
+    _RUN.update(tasks=tasks, claims=claims, index=index)
 
 
 def _claim(index: int) -> bool:

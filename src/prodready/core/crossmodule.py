@@ -56,7 +56,7 @@ import warnings
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Collection, Optional, Union
 
 from prodready.core.names import NameResolver, flatten_top_level
 
@@ -297,6 +297,15 @@ class ModuleInfo:
         info.stars = tuple(stars)
         return info
 
+    @classmethod
+    def from_summary(cls, path: Path, stamp: Optional[Stamp], summary: tuple) -> "ModuleInfo":
+        """From (bindings, definitions, stars) another process summarised at ``stamp``
+        (core/module_summaries.py)."""
+        info = cls(path, stamp)
+        info.ok = True
+        info.bindings, info.definitions, info.stars = summary
+        return info
+
     def text(self) -> Optional[str]:
         """The module's text, if the file is still the version this describes."""
         if not self.ok or _stamp(self.path) != self.stamp:
@@ -363,7 +372,7 @@ class ProjectResolver:
         startup_allowance: float = STARTUP_ALLOWANCE,
         batch: bool = False,
         shared=None,
-        checks: Optional[frozenset] = None,
+        checks: Optional[Collection[str]] = None,
     ) -> None:
         self.root = Path(os.path.abspath(root))
         self.batch = batch
@@ -424,7 +433,7 @@ class ProjectResolver:
         info = self._modules[file] = ModuleInfo.from_tree(file, stamp, tree, bindings)
         if self.shared is not None and stamp[1] >= SHARE_CHECKED_BYTES:
             # Another worker may ask about it later; a small module is parsed faster than that.
-            self.shared.put(file, stamp, info.bindings, info.definitions, info.stars)
+            self.shared.put(info)
 
     def resolve(self, qualified: str, importer: Union[str, os.PathLike]) -> Optional[str]:
         """One question with a fresh budget: what is ``qualified`` as imported by ``importer``?"""
@@ -458,9 +467,7 @@ class ProjectResolver:
         if shared is not None:
             summary = shared.get(path, stamp)  # another worker of the run summarised it
             if summary is not None:
-                info = self._modules[path] = ModuleInfo(path, stamp)
-                info.ok = True
-                info.bindings, info.definitions, info.stars = summary
+                info = self._modules[path] = ModuleInfo.from_summary(path, stamp, summary)
                 self._quick.pop(path, None)
                 return info
         keep = None
@@ -468,7 +475,7 @@ class ProjectResolver:
             keep = self._keeper(path)  # the run checks this module later: no second parse
         info = ModuleInfo.load(path, stamp, keep)
         if shared is not None and info.ok:
-            shared.put(path, stamp, info.bindings, info.definitions, info.stars)
+            shared.put(info)
         self._modules[path] = info
         self._quick.pop(path, None)
         return info
@@ -501,24 +508,24 @@ class ProjectResolver:
         with self._lock:
             return list(self._trees)
 
-    def drop_tree(self, path: Path) -> None:
-        """Let a kept tree go: this process will not check that module."""
+    def _pop_tree(self, path: Path) -> Optional[tuple[str, ast.Module]]:
         with self._lock:
             kept = self._trees.pop(path, None)
             if kept is not None:
                 self._tree_bytes -= len(kept[0])
+        return kept
+
+    def drop_tree(self, path: Path) -> None:
+        """Let a kept tree go: this process will not check that module."""
+        self._pop_tree(path)
 
     def take_tree(self, path: Union[str, os.PathLike], text: str) -> Optional[ast.Module]:
         """The tree a lookup parsed of the module at ``path``, if ``text`` is what it parsed
         (batch runs; see the class). Handed out once."""
         if not self._trees:
             return None
-        with self._lock:
-            kept = self._trees.pop(self._file(path), None)
-            if kept is None:
-                return None
-            self._tree_bytes -= len(kept[0])
-        return kept[1] if kept[0] == text else None
+        kept = self._pop_tree(self._file(path))
+        return kept[1] if kept is not None and kept[0] == text else None
 
     def parsed(self, path: Path) -> bool:
         """Is a summary of the current version of ``path`` at hand?"""

@@ -51,15 +51,17 @@ class SummaryStore:
             return None
         return data[3], data[4][0], data[4][1]
 
-    def put(self, path: Path, stamp, bindings: dict, definitions: dict, stars: tuple) -> None:
-        """Share a summary; failing to write one only means others parse the module."""
-        if stamp is None:
+    def put(self, info) -> None:
+        """Share ``info`` (a parsed `ModuleInfo`); failing to write it only means others parse
+        the module."""
+        if info.stamp is None:
             return
-        target = self._file(path)
+        target = self._file(info.path)
         temporary = f"{target}.{os.getpid()}.tmp"
         try:
             with open(temporary, "wb") as handle:
-                marshal.dump((FORMAT, str(path), tuple(stamp), bindings, (definitions, stars)), handle)
+                marshal.dump((FORMAT, str(info.path), tuple(info.stamp), info.bindings,
+                              (info.definitions, info.stars)), handle)
             os.replace(temporary, target)
         except (OSError, ValueError):
             try:
