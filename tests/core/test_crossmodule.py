@@ -336,3 +336,76 @@ def test_a_def_rebound_later_is_seen_through_the_parse(tmp_path: Path):
     })
     resolver = ProjectResolver(tmp_path, use_jedi=False)
     assert resolver.resolve(".ext.http.get", tmp_path / "app" / "views.py") == "requests.Session().get"
+
+
+PROTOTYPES = '''\
+import functools
+
+import requests
+
+from .helpers import configured, registered
+
+
+def prototype(fn, retries):
+    fn.retries = retries
+    return fn
+
+
+def shortcut(fn):
+    return registered(fn)
+
+
+def replaced(fn):
+    fn = functools.partial(fn, timeout=5)
+    return fn
+
+
+@functools.lru_cache
+def decorated(fn):
+    return fn
+
+
+http = prototype(requests.Session(), 3)
+fetch = shortcut(requests.get)
+chained = configured(requests.Session()).mount
+bounded = replaced(requests.get)
+cached = decorated(requests.get)
+'''
+
+HELPERS = '''\
+REGISTRY = []
+
+
+def registered(fn):
+    REGISTRY.append(fn)
+    return fn
+
+
+def configured(session):
+    return registered(session)
+'''
+
+
+def test_a_function_that_returns_its_argument_gives_back_that_argument(tmp_path: Path):
+    # ctypes prototype helpers, registration decorators called by hand: the call's value is
+    # the argument, which the calling module resolves itself; jedi is not asked.
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "",
+        "app/helpers.py": HELPERS,
+        "app/prototypes.py": PROTOTYPES,
+        "app/views.py": ("from .prototypes import bounded, cached, chained, fetch, http\n\n\n"
+                         "def index(url):\n    http.get(url)\n    fetch(url)\n    bounded(url)\n"
+                         "    cached(url)\n    return chained\n"),
+    })
+    views = tmp_path / "app" / "views.py"
+    resolver = ProjectResolver(tmp_path, budget=0, startup_allowance=0)
+    assert resolver.resolve(".prototypes.http.get", views) == "requests.Session().get"
+    assert resolver.resolve(".prototypes.fetch", views) == "requests.get"  # through registered()
+    assert resolver.resolve(".prototypes.chained", views) == "requests.Session().mount"  # two modules
+    # The parameter bound again, a decorated function: what a call gives back is not the argument.
+    assert resolver.resolve(".prototypes.bounded", views) is None
+    assert resolver.resolve(".prototypes.cached", views) is None
+    assert resolver.stats["jedi_requests"] == 0
+    analysis = check_text(views.read_text(), str(views), project=resolver)
+    assert pr405_lines(analysis) == {5, 6}  # http.get(url) and fetch(url): no timeout

@@ -182,6 +182,24 @@ def _chain(node: ast.AST) -> Optional[tuple[str, int, str]]:
     return node.id, lead, "".join(parts[lead:])
 
 
+def _first_call_arguments(node: ast.AST, aliases: NameResolver) -> Optional[tuple]:
+    """What each positional argument of the innermost call of a `_chain` resolves to (None
+    where it is not a name, attribute or call chain); None when there are starred arguments.
+    ``prototype(lib.fn, [...])`` -> ("pkg.lib.fn", None): what a function that returns its
+    argument (a decorator, a ctypes prototype helper) gives back (`FileLookup._passed`)."""
+    innermost = None
+    while not isinstance(node, ast.Name):
+        if isinstance(node, ast.Call):
+            innermost = node
+            node = node.func
+        else:
+            node = node.value  # type: ignore[attr-defined]
+    if innermost is None or any(isinstance(arg, ast.Starred) for arg in innermost.args):
+        return None
+    return tuple(aliases.resolve(arg) if isinstance(arg, (ast.Name, ast.Attribute, ast.Call)) else None
+                 for arg in innermost.args)
+
+
 def _lines(text: str) -> list[str]:
     """Lines as Python numbers them (\\n, \\r\\n, \\r; not form feeds), ends kept as \\n."""
     return io.StringIO(text, newline=None).readlines()
@@ -210,8 +228,9 @@ class ModuleInfo:
 
     # definitions: name -> (kind, line, column, extra); kind "class", "function" (extra: the
     # function's last line), "import", "assign" (extra: (inferable, augmented, alias: what a
-    # Name/Attribute value resolves to here, chain: `_chain` of the value)), "target"
-    # (for/with targets); column: UTF-8 byte offset, -1 for def/class.
+    # Name/Attribute value resolves to here, chain: `_chain` of the value, arguments: what
+    # the positional arguments of the chain's first call resolve to here, or None)), "target"
+    # (for/with targets); column: UTF-8 byte offset, -1 for def/class, -2 for a decorated def.
 
     def __init__(self, path: Path, stamp: Optional[Stamp]) -> None:
         self.path = path
@@ -264,7 +283,8 @@ class ModuleInfo:
             if isinstance(stmt, ast.ClassDef):
                 definitions[stmt.name] = ("class", stmt.lineno, -1, None)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                definitions[stmt.name] = ("function", stmt.lineno, -1, stmt.end_lineno or stmt.lineno)
+                definitions[stmt.name] = ("function", stmt.lineno, -2 if stmt.decorator_list else -1,
+                                          stmt.end_lineno or stmt.lineno)
             elif isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     definitions[alias.asname or alias.name.split(".", 1)[0]] = ("import", stmt.lineno, -1, None)
@@ -281,7 +301,9 @@ class ModuleInfo:
                 if value is None:
                     continue
                 alias = aliases.resolve(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
-                extra = (isinstance(value, _INFERABLE), isinstance(stmt, ast.AugAssign), alias, _chain(value))
+                chain = _chain(value)
+                extra = (isinstance(value, _INFERABLE), isinstance(stmt, ast.AugAssign), alias, chain,
+                         _first_call_arguments(value, aliases) if chain is not None and chain[1] else None)
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     for name in _target_names(target):
@@ -891,11 +913,14 @@ class FileLookup:
             returned, _inferable = self._returns(module, name, hops, seen)
             return returned + "()" * (calls - 1) if returned is not None else None
         if kind == "assign":
-            inferable, augmented, alias, chain = extra
+            inferable, augmented, alias, chain, arguments = extra
             if augmented or not inferable:
                 return None
             if alias is not None:  # `Session = requests.Session`, `builtin_str = str`
-                return self._follow(alias + "()" * calls, module, hops, seen)
+                followed = self._follow(alias + "()" * calls, module, hops, seen)
+                if followed is not None or chain is None or not chain[1]:
+                    return followed
+                # `mount = configure(requests.Session()).mount`: configure() may return its argument
             if chain is None:  # `x if c else y`, ...
                 return self._jedi(module, name, calls)
             # A chain on a name bound here: `client = make_client()`, `session = db.session`.
@@ -905,8 +930,18 @@ class FileLookup:
             value = self._value(module, root, lead, hops, seen)
             if value is not None:
                 return value + rest + "()" * calls
-            if module.definitions.get(root, ("",))[0] != "function" or not lead:
+            function = self._function_named(root, module, hops) if lead else None
+            if function is None:
                 return None  # the project's own class or object: nothing a rule knows
+            # `getx = prototype(lib.GetX, [...])`, prototype() (here or imported) returning
+            # its argument: that argument, as it resolves here.
+            position = self._passed(function[0], function[1], hops, seen)
+            if position is not None and arguments is not None and position < len(arguments) \
+                    and arguments[position] is not None:
+                passed = arguments[position] + "()" * (lead - 1) + rest + "()" * calls
+                return self._follow(passed, module, hops, seen)
+            if function[0] is not module:
+                return None
             # `built = build()`, build() returning a local variable: ask jedi about `built`.
             return self._jedi(module, name, calls) if self._returns(module, root, hops, seen)[1] else None
         if kind == "target":
@@ -926,6 +961,58 @@ class FileLookup:
             followed = self._answer(value, module.path, hops + 1, seen)
             return followed, inferable and followed is None
         return value, inferable
+
+    def _passed(self, module: ModuleInfo, name: str, hops: int, seen: set) -> Optional[int]:
+        """The position of the parameter that function ``name`` of ``module`` returns from
+        every return statement, itself or through another function that returns it; None
+        for any other function. (Such a call's value is its argument, which the use site
+        knows better than jedi would.)"""
+        key = ("passes", module.path, name)
+        if hops > MAX_HOPS or key in seen:
+            return None
+        seen.add(key)
+        try:
+            forms = module.returns.get(key)
+            if forms is None:
+                forms = module.returns[key] = _returned_parameters(module, name)
+            position = None
+            for parameter, callee, argument in forms:
+                if callee is not None:
+                    target = self._function_named(callee, module, hops)
+                    if target is None or self._passed(target[0], target[1], hops + 1, seen) != argument:
+                        return None
+                if position is None:
+                    position = parameter
+                elif position != parameter:
+                    return None
+            return position
+        finally:
+            seen.discard(key)
+
+    def _function_named(self, spelled: str, module: ModuleInfo, hops: int) -> Optional[tuple[ModuleInfo, str]]:
+        """(module, name) of the project's top-level function that ``spelled`` names in
+        ``module`` (its own ``helper``, or an imported ``helper`` / ``mod.helper``, following
+        re-exports); None for anything else."""
+        for _ in range(MAX_HOPS - hops + 1):
+            head, _, tail = spelled.partition(".")
+            bound = module.bindings.get(head)
+            if not isinstance(bound, str):
+                definition = module.definitions.get(head)
+                found = not tail and definition is not None and definition[0] == "function"
+                return (module, head) if found else None
+            qualified = f"{bound}.{tail}" if tail else bound
+            if not self.project.is_project_name(qualified, module.path):
+                return None
+            stripped = qualified.lstrip(".")
+            parts = stripped.split(".")
+            located = self.project.locate(len(qualified) - len(stripped), parts, module.path)
+            if located is None or located[1] != len(parts) - 1:
+                return None
+            module = self._module(located[0])
+            if not module.ok:
+                return None
+            spelled = parts[-1]
+        return None
 
     def _jedi(self, module: ModuleInfo, name: str, calls: int, positioned: bool = True) -> Optional[str]:
         project = self.project
@@ -948,6 +1035,70 @@ class FileLookup:
         if answer is None or project.is_project_name(answer, module.path):
             return None  # e.g. the project's own class, seen through a bundled stub
         return answer
+
+
+def _returned_parameters(module: ModuleInfo, name: str) -> tuple:
+    """How function ``name`` returns one of its positional parameters: for every return
+    statement (parameter position, None, None) for ``return f``, or (parameter position,
+    callee, argument position) for ``return g(x, f)`` (g as spelled in the module: it passes
+    ``f`` through when g returns its argument at that position). Empty when some return
+    statement gives anything else, the parameter is bound again, or the function is a
+    generator or decorated (a decorator may replace what a call runs)."""
+    definition = module.definitions.get(name)
+    func = module.function(name) if definition is not None and definition[2] == -1 else None
+    if func is None:
+        return ()
+    args = func.args  # type: ignore[attr-defined]
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    returns: list = []
+    rebound: set = set()
+    stack = list(func.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
+            return ()
+        if isinstance(node, ast.Return):
+            returns.append(node.value)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            rebound.add(node.id)
+        if isinstance(node, _SCOPES):
+            if not isinstance(node, ast.Lambda):
+                rebound.add(node.name)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+    def parameter(node) -> Optional[int]:
+        if isinstance(node, ast.Name) and node.id in positional and node.id not in rebound:
+            return positional.index(node.id)
+        return None
+
+    forms = []
+    for value in returns:
+        position = parameter(value)
+        if position is not None:
+            forms.append((position, None, None))
+            continue
+        if not isinstance(value, ast.Call) or any(isinstance(a, ast.Starred) for a in value.args):
+            return ()
+        callee = _spelled(value.func, rebound | set(positional))
+        through = [(parameter(a), i) for i, a in enumerate(value.args) if parameter(a) is not None]
+        if callee is None or len(through) != 1:
+            return ()
+        forms.append((through[0][0], callee, through[0][1]))
+    return tuple(forms)
+
+
+def _spelled(node: ast.AST, local: set) -> Optional[str]:
+    """``helper`` or ``pkg.mod.helper`` as the module binds it (None for a local name or
+    anything else than a name or attribute chain)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id in local:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _function_returns(module: ModuleInfo, name: str) -> tuple[Optional[str], bool]:
