@@ -409,3 +409,62 @@ def test_a_function_that_returns_its_argument_gives_back_that_argument(tmp_path:
     assert resolver.stats["jedi_requests"] == 0
     analysis = check_text(views.read_text(), str(views), project=resolver)
     assert pr405_lines(analysis) == {5, 6}  # http.get(url) and fetch(url): no timeout
+
+
+OPTIONAL = '''\
+import importlib
+
+import requests
+
+
+def detector():
+    found = None
+    for lib in ("chardet", "charset_normalizer"):
+        try:
+            found = importlib.import_module(lib)
+        except ImportError:
+            pass
+    return found
+
+
+def rebound():
+    client = None
+    client = requests.Session()
+    return client
+
+
+detected = detector()
+client = rebound()
+'''
+
+
+def test_a_function_that_may_return_its_literal_is_not_inferred(tmp_path: Path):
+    # `found` may still be None when detector() returns: no one library object a rule could
+    # name, so jedi is not started for it. `client` is bound again unconditionally: jedi is.
+    pytest.importorskip("requests")
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "", "app/optional.py": OPTIONAL,
+                     "app/views.py": "from .optional import client, detected\n"})
+    views = tmp_path / "app" / "views.py"
+    resolver = ProjectResolver(tmp_path, budget=30, startup_allowance=30)
+    assert resolver.resolve(".optional.detected.detect", views) is None
+    assert resolver.stats["jedi_requests"] == 0
+    assert resolver.resolve(".optional.client.get", views) == "requests.Session().get"
+    assert resolver.stats["jedi_requests"] == 1
+    never_executed(tmp_path)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("x = None\nif c:\n    x = make()\nreturn x", True),
+    ("x = None\ntry:\n    x = make()\nexcept E:\n    pass\nreturn x", True),
+    ("x = None\nwith lock:\n    x = make()\nreturn x", False),  # a with block always runs
+    ("x = None\ntry:\n    pass\nfinally:\n    x = make()\nreturn x", False),
+    ("x = None\nfor x in items:\n    pass\nreturn x", False),
+    ("x = None\nx = make()\nreturn x", False),
+    ("x = make()\nif c:\n    x = None\nreturn x", False),
+    ("x = None\nreturn y", False),
+])
+def test_may_return_literal(body: str, expected: bool):
+    from prodready.core.crossmodule import _may_return_literal
+
+    func = ast.parse("def f():\n" + textwrap.indent(body, "    ")).body[0]
+    assert _may_return_literal(func) is expected

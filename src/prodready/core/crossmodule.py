@@ -1088,6 +1088,78 @@ def _returned_parameters(module: ModuleInfo, name: str) -> tuple:
     return tuple(forms)
 
 
+# Statements whose blocks may run or not: a name bound only inside them keeps its earlier value.
+_CONDITIONAL = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match) if hasattr(ast, "Match") else \
+    (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try)
+if hasattr(ast, "TryStar"):
+    _CONDITIONAL = (*_CONDITIONAL, ast.TryStar)
+
+
+def _may_return_literal(func: ast.AST) -> bool:
+    """Does the function end with ``return x`` where ``x`` may still hold the literal it was
+    given (``x = None``, then bound again only inside an ``if``, a loop or a ``try``)? Then
+    what a call gives back is that literal on some path, not one library object a rule
+    could name, and inferring it (jedi) cannot say more:
+
+        chardet = None
+        for lib in ("chardet", "charset_normalizer"):
+            try:
+                chardet = importlib.import_module(lib)
+            ...
+        return chardet
+    """
+    body = func.body  # type: ignore[attr-defined]
+    last = body[-1] if body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name)):
+        return False
+    name = last.value.id
+    holds_literal = False
+    for stmt in body[:-1]:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
+                isinstance(t, ast.Name) and t.id == name
+                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])):
+            holds_literal = isinstance(stmt.value, ast.Constant)
+            continue
+        if not _binds(stmt, name):
+            continue
+        if not isinstance(stmt, _CONDITIONAL) or _binds_unconditionally(stmt, name):
+            holds_literal = False
+    return holds_literal
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Does anything under ``node`` bind ``name`` (an assignment, a loop or ``with`` target, an
+    import, a ``def``/``class``; nested scopes counted too, which only makes this say yes more)?"""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id == name and not isinstance(child.ctx, ast.Load):
+            return True
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and child.name == name:
+            return True
+        if isinstance(child, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".", 1)[0]) == name for a in child.names):
+            return True
+        if isinstance(child, ast.ExceptHandler) and child.name == name:
+            return True
+        if isinstance(child, (ast.Global, ast.Nonlocal)):
+            return True
+    return False
+
+
+def _binds_unconditionally(stmt: ast.AST, name: str) -> bool:
+    """A conditional statement whose part that always runs binds ``name``: a loop's target,
+    an ``if``'s test (a walrus), a ``try``'s ``finally``."""
+    always: list = []
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        always = [stmt.target, stmt.iter]
+    elif isinstance(stmt, (ast.If, ast.While)):
+        always = [stmt.test]
+    elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+        always = list(stmt.finalbody)  # type: ignore[attr-defined]
+    else:  # match: its subject
+        always = [getattr(stmt, "subject", None)]
+    return any(part is not None and _binds(part, name) for part in always)
+
+
 def _spelled(node: ast.AST, local: set) -> Optional[str]:
     """``helper`` or ``pkg.mod.helper`` as the module binds it (None for a local name or
     anything else than a name or attribute chain)."""
@@ -1128,7 +1200,7 @@ def _function_returns(module: ModuleInfo, name: str) -> tuple[Optional[str], boo
         stack.extend(ast.iter_child_nodes(node))
     if not returns or any(r.value is None for r in returns):
         return None, False
-    inferable = any(isinstance(r.value, _INFERABLE) for r in returns)
+    inferable = any(isinstance(r.value, _INFERABLE) for r in returns) and not _may_return_literal(func)
     resolver = NameResolver(module.bindings)
     resolver.push("function", func)
     resolver.bind_arguments(func.args)  # type: ignore[attr-defined]
