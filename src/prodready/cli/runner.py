@@ -268,9 +268,11 @@ def project_for(task: Task) -> Optional[ProjectResolver]:
     return project
 
 
-def _analyze(text: str, task: Task, file: FileInfo, fixable_only: bool = False) -> tuple[Analysis, SourceFile]:
+def _analyze(text: str, task: Task, file: FileInfo, fixable_only: bool = False,
+             with_facts: bool = False) -> tuple[Analysis, SourceFile]:
     """Analyse ``text`` as ``task``'s file; ``fixable_only``: with only the rules that can
-    offer a fix (see `fixable_rules`)."""
+    offer a fix (see `fixable_rules`); ``with_facts``: gathering the project check's facts
+    during the same walk (``Analysis.python_facts``)."""
     from prodready.checks import all_rules
 
     source = SourceFile(text, task.path if not task.stdin else task.analysis_path)
@@ -282,7 +284,12 @@ def _analyze(text: str, task: Task, file: FileInfo, fixable_only: bool = False) 
         if tree is not None:
             source.use_tree(tree)
     rules = fixable_rules(all_rules()) if fixable_only else all_rules()
-    analysis = analyze_source(source, task.config, rules, file, project)
+    also = ()
+    if with_facts:
+        from prodready.core.project.python_facts import FactsDuringWalk
+
+        also = (FactsDuringWalk,)
+    analysis = analyze_source(source, task.config, rules, file, project, also)
     return analysis, source
 
 
@@ -404,14 +411,16 @@ def _process(task: Task, result: FileResult) -> None:
             project.note_read(task.path, text)  # what adopting it compares with: no second read
     file = FileInfo.for_path(task.analysis_path, task.config.option("entrypoints", ()))
     target = task.config.target_version
-    analysis, source = _analyze(text, task, file)
-    if task.project_facts and task.mode == "check" and analysis.problem is None and source.tree is not None:
+    wants_facts = task.project_facts and task.mode == "check"
+    analysis, source = _analyze(text, task, file, with_facts=wants_facts)
+    if wants_facts and analysis.problem is None and source.tree is not None:
         from prodready.core.project.model import sha256_text
         from prodready.core.project.python_facts import python_facts
 
         # An ASCII text is its own bytes: their hash is the one the facts are filed under.
         key = result.sha if len(text) == len(data) and text.isascii() else sha256_text(text)
-        result.facts = (key, python_facts(text, task.analysis_path, source.tree, source))
+        facts = analysis.python_facts  # gathered by the rules' walk; else (it did not finish) walked here
+        result.facts = (key, facts if facts is not None else python_facts(text, task.analysis_path, source.tree, source))
     if task.mode in ("fix", "diff") and analysis.problem is None and not analysis.notices and any(
         choose_offer(f, task.unsafe) is not None for f in analysis.findings
     ):

@@ -125,6 +125,7 @@ class Context:
         self.facts: set = set()
         self.pending: list[PendingFinding] = []
         self.errors: list[RuleError] = []
+        self.python_facts = None  # left by `FactsDuringWalk.finish` (core/project/python_facts.py)
         self._class_bases_cache: dict[int, set[str]] = {}
         self.in_views_module = file.path.rsplit("/", 1)[-1] in {"views.py", "api.py", "viewsets.py"} or "/views/" in file.path
 

@@ -113,6 +113,7 @@ class BlockResult:
     pending: list[PendingFinding] = field(default_factory=list)
     facts: frozenset = frozenset()
     errors: list[RuleError] = field(default_factory=list)
+    python_facts: Optional[object] = None  # the project check's facts, when asked for (``also``)
 
     def shifted(self, delta: int) -> list[PendingFinding]:
         if not delta:
@@ -134,6 +135,9 @@ class Analysis:
     # Regions that were not checked because they use syntax newer than the running Python
     # (core/newer_syntax.py); the rest of the file was.
     notices: list[ParseProblem] = field(default_factory=list)
+    # The project check's facts of the module (core/project/python_facts.py), when
+    # `analyze_source` was asked to gather them during its walk and the walk finished.
+    python_facts: Optional[object] = None
 
 
 class _Walker:
@@ -356,7 +360,7 @@ def analyze_block(
     # very list: that cycle kept the whole tree alive until a full collection (and made each
     # collection walk every tree of the run). Handing the list over breaks it.
     pending, ctx.pending = ctx.pending, []
-    return BlockResult(pending, frozenset(ctx.facts), ctx.errors)
+    return BlockResult(pending, frozenset(ctx.facts), ctx.errors, ctx.python_facts)
 
 
 def finalize(
@@ -405,11 +409,14 @@ def analyze_source(
     rules: Sequence[type[Rule]],
     file: Optional[FileInfo] = None,
     project: Optional["ProjectResolver"] = None,
+    also: Sequence[type[Rule]] = (),
 ) -> Analysis:
     """Analyse one whole file with the rules ``config`` enables for its path.
 
     ``project``: resolve names imported from the project's other modules (lazily, only for
     names a rule asks about; see core/crossmodule.py). None: this file alone.
+    ``also``: visitors that find nothing but join the walk whatever the configuration
+    (`FactsDuringWalk`: the project check's facts, then in ``Analysis.python_facts``).
     """
     file = file or FileInfo.for_path(root_relative(source.path, config.root), config.option("entrypoints", ()))
     if skip_file(source.text):
@@ -428,13 +435,14 @@ def analyze_source(
         return Analysis([], problem=ParseProblem(message, start, end), source=source)
     module = module_context(tree.body)
     external = project.for_file(source.path) if project is not None else None
-    result = analyze_block(source, tree.body, file, config, module, active, external)
+    result = analyze_block(source, tree.body, file, config, module, [*active, *also] if also else active, external)
     findings = finalize(source, result.pending, result.facts, active, file, config)
     dependencies = {}
     if project is not None:
         dependencies = dict(external.consulted)  # type: ignore[union-attr]
         project.adopt(source.path, source.text, tree, module.bindings)  # files importing it: no re-parse
-    return Analysis(findings, result.errors, None, source, dependencies)
+    errors = [e for e in result.errors if all(e.name != extra.name for extra in also)] if also else result.errors
+    return Analysis(findings, errors, None, source, dependencies, python_facts=result.python_facts)
 
 
 def nul_byte_problem(data) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from prodready.core.names import NameResolver
 from prodready.core.project.orm import ModelDef, collect_models
+from prodready.core.rule import Rule
 from prodready.core.source import SourceFile
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+(:[A-Za-z_]\w*)?")
@@ -175,6 +176,26 @@ class _Collector(ast.NodeVisitor):
     def span(self, node: ast.AST) -> tuple[int, int]:
         return self.source.node_range(node)
 
+    # -- where a node is: this walk counts as it goes (`_FactsDuringWalk` asks the rules' walk)
+    def _import_guarded(self, node: ast.AST) -> bool:
+        """Inside a ``try`` that catches ImportError, or an ``if`` on ``sys.version_info``."""
+        return self.guard_depth > 0
+
+    def _in_main_guard(self, node: ast.AST) -> bool:
+        return self.main_guard > 0
+
+    def _at_module_level(self) -> bool:
+        """Not inside a function (a class body at module level counts as module level)."""
+        return self.function_depth == 0
+
+    def _function_queries(self) -> Optional[dict]:
+        """The innermost function's assignments (name -> value), None outside functions."""
+        return self.local_queries[-1] if self.local_queries else None
+
+    def generic_visit_class(self, node: ast.ClassDef) -> None:
+        for part in (*node.decorator_list, *node.bases, *node.keywords, *node.body):
+            self.visit(part)
+
     # -- traversal ----------------------------------------------------------------------------
     # `ast.NodeVisitor`'s own dispatch builds a method name per node and descends into every
     # field. This walk runs over every module of a batch run: the visitor of a node type is
@@ -210,18 +231,20 @@ class _Collector(ast.NodeVisitor):
                     method(self, value)
 
     # -- imports ------------------------------------------------------------------------------
-    def visit_Import(self, node: ast.Import) -> None:
+    def visit_Import(self, node: ast.Import, ctx=None) -> None:
         start, end = self.span(node)
+        guarded = self._import_guarded(node)
         for alias in node.names:
-            self.facts.imports.append(ImportSite(alias.name, start, end, self.guard_depth > 0))
+            self.facts.imports.append(ImportSite(alias.name, start, end, guarded))
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: ast.ImportFrom, ctx=None) -> None:
         start, end = self.span(node)
+        guarded = self._import_guarded(node)
         names = [a.name for a in node.names]
         if node.level:
-            self.facts.imports.append(ImportSite(node.module or "", start, end, self.guard_depth > 0, True, names))
+            self.facts.imports.append(ImportSite(node.module or "", start, end, guarded, True, names))
         elif node.module:
-            self.facts.imports.append(ImportSite(node.module, start, end, self.guard_depth > 0, False, names))
+            self.facts.imports.append(ImportSite(node.module, start, end, guarded, False, names))
 
     def visit_Try(self, node: ast.Try) -> None:
         guards = any(self._catches_import_error(h.type) for h in node.handlers)
@@ -246,6 +269,7 @@ class _Collector(ast.NodeVisitor):
         names = _test_words(node.test, set())
         version = "version_info" in names
         main = "__name__" in names and "__main__" in names
+        self.visit(node.test)
         self.guard_depth += version
         self.main_guard += main
         for stmt in node.body:
@@ -254,19 +278,24 @@ class _Collector(ast.NodeVisitor):
         for stmt in node.orelse:
             self.visit(stmt)
         self.guard_depth -= version
-        self.visit(node.test)
 
     # -- scopes -------------------------------------------------------------------------------
+    # Children in source order, as the rules' walk (core/engine.py) visits them: decorators
+    # first, the body last.
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        for part in (*node.decorator_list, node.args, node.returns):
+            if part is not None:
+                self.visit(part)
         self.function_depth += 1
         self.local_queries.append({})
-        self.generic_visit(node)
+        for stmt in node.body:
+            self.visit(stmt)
         self.local_queries.pop()
         self.function_depth -= 1
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+    def visit_ClassDef(self, node: ast.ClassDef, ctx=None) -> None:
         self.classes.append(node)
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and any(
@@ -277,22 +306,22 @@ class _Collector(ast.NodeVisitor):
                 isinstance(t, ast.Name) and t.id == "MAX_CONTENT_LENGTH" for t in stmt.targets
             ):
                 self.facts.sets_max_content_length = True
-        self.generic_visit(node)
+        self.generic_visit_class(node)
 
     # -- assignments --------------------------------------------------------------------------
-    def visit_Assign(self, node: ast.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign, ctx=None) -> None:
         for target in node.targets:
             self._assigned(target, node.value, node)
         self.generic_visit(node)
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx=None) -> None:
         if node.value is not None:
             self._assigned(node.target, node.value, node)
         self.generic_visit(node)
 
     def _assigned(self, target: ast.expr, value: ast.expr, stmt: ast.stmt) -> None:
         if isinstance(target, ast.Name):
-            if self.function_depth == 0 and target.id.isupper() and not self.facts.settings.get(target.id):
+            if self._at_module_level() and target.id.isupper() and not self.facts.settings.get(target.id):
                 try:
                     literal, ok = _json_literal(ast.literal_eval(value)), True
                 except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -301,8 +330,9 @@ class _Collector(ast.NodeVisitor):
                 self.facts.settings[target.id] = Setting(target.id, literal, ok, start, end)
                 if ok:
                     self._strings(literal)
-            if self.local_queries:
-                self.local_queries[-1][target.id] = value
+            queries = self._function_queries()
+            if queries is not None:
+                queries[target.id] = value
         elif isinstance(target, ast.Subscript):
             key = target.slice
             if isinstance(key, ast.Constant) and key.value == "MAX_CONTENT_LENGTH":
@@ -322,21 +352,21 @@ class _Collector(ast.NodeVisitor):
             for item in value.values():
                 self._strings(item)
 
-    def visit_Constant(self, node: ast.Constant) -> None:
+    def visit_Constant(self, node: ast.Constant, ctx=None) -> None:
         value = node.value
         # (`in` first: a dotted name has a dot, and most strings of a module have none)
         if value.__class__ is str and len(value) < 200 and "." in value and _DOTTED.fullmatch(value):
             self.facts.string_modules.append(value.split(".", 1)[0])
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
+    def visit_Attribute(self, node: ast.Attribute, ctx=None) -> None:
         if node.attr == "files" and self.qualify(node.value) in ("flask.request", "request"):
             self.facts.reads_uploads = True
         self.generic_visit(node)
 
     # -- calls --------------------------------------------------------------------------------
-    def visit_Call(self, node: ast.Call) -> None:
+    def visit_Call(self, node: ast.Call, ctx=None) -> None:
         name = self.qualify(node.func) or ""
-        if name in ("logging.basicConfig",) and self.main_guard == 0:
+        if name in ("logging.basicConfig",) and not self._in_main_guard(node):
             self.facts.logging_configs.append(Span(*self.span(node)))
         elif name == "flask.Flask":
             self.facts.flask_apps.append(Span(*self.span(node)))
@@ -421,13 +451,13 @@ class _Collector(ast.NodeVisitor):
                         self.facts.queries.append(QuerySite(model, sub.attr, how, *self.span(sub)))
 
     # -- loops over queries --------------------------------------------------------------------
-    def visit_For(self, node: ast.For) -> None:
+    def visit_For(self, node: ast.For, ctx=None) -> None:
         self._loop(node.target, node.iter, node.body)
         self.generic_visit(node)
 
     visit_AsyncFor = visit_For  # type: ignore[assignment]
 
-    def _comprehension(self, node: ast.AST) -> None:
+    def _comprehension(self, node: ast.AST, ctx=None) -> None:
         generators = node.generators  # type: ignore[attr-defined]
         body = [n for n in (getattr(node, "elt", None), getattr(node, "key", None), getattr(node, "value", None)) if n]
         if generators:
@@ -439,11 +469,12 @@ class _Collector(ast.NodeVisitor):
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension  # type: ignore[assignment]
 
     def _loop(self, target: ast.expr, iterable: ast.expr, body: list) -> None:
-        if not isinstance(target, ast.Name) or not self.local_queries:
+        queries = self._function_queries() if isinstance(target, ast.Name) else None
+        if queries is None:
             return
         expr, fixable = iterable, True
         if isinstance(expr, ast.Name):
-            bound = self.local_queries[-1].get(expr.id)
+            bound = queries.get(expr.id)
             if bound is None:
                 return
             expr, fixable = bound, True
@@ -453,7 +484,7 @@ class _Collector(ast.NodeVisitor):
             return
         prefetched = _prefetched(query)
         if isinstance(iterable, ast.Name):  # `qs = qs.select_related(...)` later in the function
-            for name, value in self.local_queries[-1].items():
+            for name, value in queries.items():
                 if name == iterable.id:
                     prefetched += _prefetched(value)
         accesses = []
@@ -576,3 +607,84 @@ def python_facts(text: str, path: str, tree: Optional[ast.Module] = None,
     except RecursionError:
         collector.facts.error = "nested too deeply to analyse completely"
     return collector.facts
+
+
+class FactsDuringWalk(_Collector, Rule):
+    """The project check's facts of a module gathered during the rules' walk of its tree
+    (core/engine.py), not in a walk of their own. A batch run checks every module and wants
+    its facts too; walking each tree a second time for them was a tenth of a cold run.
+
+    Not a rule: no code, no findings; the engine visits it like one (`analyze_source`'s
+    ``also``) and its `finish` leaves the facts on the context (``ctx.python_facts``). The
+    facts are `python_facts`'s: both walks visit a node's children in the same (source)
+    order, and what the recursive walk counts as it goes (inside a guarded import, a main
+    guard, a function) is read here from the walk's context. When the walk did not finish
+    (a tree nested too deeply, a failure here), the runner falls back to `python_facts`.
+    """
+
+    code = ""
+    name = "python-facts"
+    # The recursive walk's structural visitors: the rules' walk does their part itself.
+    visit_Try = visit_TryStar = visit_If = visit_FunctionDef = visit_AsyncFunctionDef = None  # type: ignore[assignment]
+
+    def __init__(self, ctx) -> None:  # noqa: D107 - no _Collector.__init__: the walk is the engine's
+        Rule.__init__(self, ctx)
+        self.source = ctx.source
+        self.facts = PythonFacts(lines=ctx.source.line_count)
+        self.bindings = ctx.module.bindings
+        self.classes: list[ast.ClassDef] = []
+        self._queries: dict[int, dict[str, ast.expr]] = {}
+
+    # The rules' walk visits the children.
+    def visit(self, node: ast.AST) -> None:
+        pass
+
+    def generic_visit(self, node: ast.AST) -> None:
+        pass
+
+    def generic_visit_class(self, node: ast.ClassDef) -> None:
+        pass
+
+    def _enclosing(self, node: ast.AST):
+        """(ancestor, the child of it on the way down to ``node``), innermost first."""
+        child = node
+        for ancestor in reversed(self.ctx.parents):
+            yield ancestor, child
+            child = ancestor
+
+    def _import_guarded(self, node: ast.AST) -> bool:
+        for ancestor, child in self._enclosing(node):
+            kind = ancestor.__class__
+            if kind is ast.Try or kind.__name__ == "TryStar":
+                if any(stmt is child for stmt in ancestor.body) and any(
+                        self._catches_import_error(h.type) for h in ancestor.handlers):  # type: ignore[attr-defined]
+                    return True
+            elif kind is ast.If:
+                branch = any(stmt is child for stmt in ancestor.body) or any(stmt is child for stmt in ancestor.orelse)
+                if branch and "version_info" in _test_words(ancestor.test, set()):  # type: ignore[attr-defined]
+                    return True
+        return False
+
+    def _in_main_guard(self, node: ast.AST) -> bool:
+        for ancestor, child in self._enclosing(node):
+            if ancestor.__class__ is ast.If and any(stmt is child for stmt in ancestor.body):  # type: ignore[attr-defined]
+                words = _test_words(ancestor.test, set())  # type: ignore[attr-defined]
+                if "__name__" in words and "__main__" in words:
+                    return True
+        return False
+
+    def _at_module_level(self) -> bool:
+        return not self.ctx.functions  # (an assignment is never inside a lambda)
+
+    def _function_queries(self) -> Optional[dict]:
+        for frame in reversed(self.ctx.functions):
+            if frame.node.__class__ is not ast.Lambda:
+                return self._queries.setdefault(id(frame.node), {})
+        return None
+
+    def finish(self, ctx) -> None:
+        try:
+            self.facts.models = collect_models(self.classes, self.source, self.qualify)
+        except RecursionError:
+            return  # the runner works them out with `python_facts`
+        ctx.python_facts = self.facts
