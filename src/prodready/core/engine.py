@@ -40,6 +40,11 @@ _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _AST = ast.AST
 _BIND_AFTER = frozenset({ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom})
 _BIND_BEFORE = frozenset({ast.For, ast.AsyncFor, ast.With, ast.AsyncWith})
+# Fields that hold identifiers, strings and numbers, never a node: not read by the walk (a
+# name's ``id``, an attribute's ``attr``, a keyword's ``arg`` are among the commonest fields).
+_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "asname", "name", "module", "level", "kind", "conversion",
+                            "simple", "is_async", "type_comment"})
+_NO_CHILDREN = frozenset({ast.Constant})  # its ``value`` is a Python value, not a node
 
 
 class RuleSet:
@@ -73,12 +78,13 @@ class RuleSet:
         """(bind, fields to walk) for a node type, worked out once per rule set (thousands of
         blocks share it). Load/Store contexts and operator nodes (``ctx``, ``op``, ``ops``)
         are a third of all nodes and no rule visits them, so they are skipped unless some
-        rule asks for them."""
+        rule asks for them; fields that never hold a node are not read at all."""
         shape = self.shapes.get(cls)
         if shape is None:
             bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
-            skip = () if self.visits_leaf_nodes else ("ctx", "op", "ops")
-            shape = self.shapes[cls] = (bind, tuple(name for name in cls._fields if name not in skip))
+            skip = _SCALAR_FIELDS if self.visits_leaf_nodes else _SCALAR_FIELDS | {"ctx", "op", "ops"}
+            fields = () if cls in _NO_CHILDREN else tuple(name for name in cls._fields if name not in skip)
+            shape = self.shapes[cls] = (bind, fields)
         return shape
 
     @classmethod
