@@ -21,6 +21,10 @@ How (cheapest first, nothing is ever imported or executed):
 2. A name bound to a call of a function of that module (``client = make_client()``), or a
    call of a project function at the place of use (``make_client().get``): the function's
    return statements, when they all name the same thing (``return requests.Session()``).
+   A function that returns its argument (``getx = prototype(lib.GetX)``, itself or through
+   another project function) gives back that argument as the calling module resolves it
+   (`FileLookup._passed`); one that may return the literal a local was first given
+   (``found = None`` ... ``return found``) gives back no one object (`_may_return_literal`).
 3. Otherwise, for the objects a module creates (a module-level name whose value needs
    inference: ``client = build()`` where build returns a local variable), **jedi** infers
    it statically: ``jedi.Script(code, path=..., project=jedi.Project(root))`` ``.infer()``
@@ -33,6 +37,9 @@ How (cheapest first, nothing is ever imported or executed):
    inside the project are never loaded (``load_unsafe_extensions=False``), and nothing is
    imported in this process (``settings.auto_import_modules = []``; no
    ``jedi.Interpreter``).
+
+In a batch run an answer is worked out once for all the files that ask it from where it
+means the same (`FileLookup.__call__`), with the files it was read from.
 
 A name that turns out to be the project's own function, class or module stays what it was
 (rules do not know the project's classes anyway). Answers are substituted only for the
