@@ -45,9 +45,25 @@ def drop_working_directory() -> None:
     sys.path[:] = kept
 
 
+def starts_server(argv: list) -> bool:
+    """``prodready server ...`` (not asking for help): started straight away, without the
+    command line's own modules. Those took 110 ms to import (the batch runner, the output
+    formats, every rule's module), all before the editor's ``initialize`` was answered."""
+    return argv[:1] == ["server"] and not any(arg in ("-h", "--help") for arg in argv[1:])
+
+
+def run_server(argv: list):
+    """The language server's own command line (`prodready.server.main`) on ``argv``; exits."""
+    from prodready.server.main import run
+
+    raise SystemExit(run(argv))
+
+
 def main() -> int:
     """The ``prodready`` console script."""
     drop_working_directory()
+    if starts_server(sys.argv[1:]):
+        run_server(sys.argv[2:])
     from prodready.cli.exiting import run
 
     run()  # exits (at once after `check`: cli/exiting.py)

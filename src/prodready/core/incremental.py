@@ -119,6 +119,9 @@ class DocumentAnalysis:
     stats: dict = field(default_factory=dict)
 
 
+_IMPORT_LIKE = ("import", "from", "try", "#", '"', "'")  # how the leading import block's statements start
+
+
 class DocumentAnalyzer:
     """Keeps one document's blocks and cached per-block results between versions."""
 
@@ -165,6 +168,24 @@ class DocumentAnalyzer:
         self._generation += 1
 
     # -- public entry points --------------------------------------------------------------
+    def imports_hint(self, text: str, most: int = 512) -> Optional[tuple[dict, list[tuple[int, str]]]]:
+        """(module bindings, the first top-level blocks as (offset, text)) of ``text``, when
+        it is the text analysed last and every block of it parsed, else None: what a quick fix
+        that adds an import needs to know of the file (quickfixes/imports.py, `prime`), without
+        parsing it whole. The blocks stop after the first that does not start like an import
+        (``most`` at the most)."""
+        blocks, (_key, module) = self.blocks, self._module
+        if self.text != text or module is None or self._whole_file or any(b.kind == ERROR for b in blocks):
+            return None
+        leading = []
+        for block in blocks[:most]:
+            if block.kind != TOP or text[block.start:block.start + len(block.text)] != block.text:
+                return None
+            leading.append((block.start, block.text))
+            if not block.text.lstrip().startswith(_IMPORT_LIKE):
+                break
+        return dict(module.bindings), leading
+
     def update(self, text: str, change: Optional[tuple[int, int, int]] = None) -> DocumentAnalysis:
         """Analyse ``text``, the document's new content.
 

@@ -22,6 +22,7 @@ from prodready.core.source import SourceFile
 from prodready.core.suppress import ignore_comment_edit
 from prodready.quickfixes.apply import fix_text
 from prodready.quickfixes.endings import resolve_finding_fix
+from prodready.quickfixes.imports import prime
 from prodready.server import convert
 from prodready.server.documents import Document
 
@@ -38,7 +39,16 @@ class FixEditsMixin:
         analysed = doc.analysis.source if doc.analysis is not None else None
         if analysed is not None and analysed.text == doc.text:
             source = analysed  # knows the statement ends per block: no whole-file tokenizing
-        return Snapshot(doc.uri, doc.path, doc.version, doc.text, source, list(doc.findings), config)
+        hint = doc.analyzer.imports_hint(doc.text) if doc.analyzer is not None else None
+        return Snapshot(doc.uri, doc.path, doc.version, doc.text, source, list(doc.findings), config, hint)
+
+    @staticmethod
+    def _prime(snap: "Snapshot") -> None:
+        """Fixes that add an import read the file's bindings from the analysis, not from a
+        parse of the whole file (quickfixes/imports.py, `prime`)."""
+        if snap.imports_hint is not None:
+            bindings, leading = snap.imports_hint
+            prime(snap.text, snap.source, bindings, leading)
 
     async def off_loop(self, fn, *args):
         """Run slow work (fixes parse the file) on the analysis thread, not the event loop."""
@@ -47,6 +57,7 @@ class FixEditsMixin:
     def fix_edit(self, snap: "Snapshot", finding: Finding, index: int) -> Optional[types.WorkspaceEdit]:
         if index >= len(finding.fixes):
             return None
+        self._prime(snap)
         try:
             fix = resolve_finding_fix(finding, index, snap.text, self._whole_file_analysis(snap),
                                       snap.config.target_version)
@@ -77,6 +88,7 @@ class FixEditsMixin:
                 return snap.findings
             return analyze_source(SourceFile(current, snap.path), snap.config, self.rules).findings
 
+        self._prime(snap)
         try:
             run = fix_text(text, analyze, unsafe=False, target_version=snap.config.target_version)
         except Exception:  # noqa: BLE001
@@ -107,4 +119,7 @@ class Snapshot(NamedTuple):
     source: SourceFile
     findings: list
     config: Config
+    # (module bindings, leading blocks) from the analysis, for fixes that add an import
+    # (`DocumentAnalyzer.imports_hint`); None: they parse the text.
+    imports_hint: Optional[tuple] = None
 
