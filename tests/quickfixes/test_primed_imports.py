@@ -74,3 +74,21 @@ def test_priming_spares_the_whole_file_parse(monkeypatch):
     edits, name = imports.ensure_import(text, "subprocess")
     assert name == "subprocess" and edits[0].start == len("import os\n") and not parsed
     imports._PRIMED.clear()
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_primed_crlf_or_lf_file_inserts_where_a_parsed_one_does(ending):
+    text = ending.join(['"""Doc."""', "import os", "from sys import argv", "", "", "def f():", "    return os", ""])
+    analyzer = DocumentAnalyzer("app/module.py", Config(), all_rules())
+    analyzer.update(text)
+    hint = analyzer.imports_hint(text)
+    assert hint is not None
+    parsed = _parsed(text)
+    imports._PRIMED.clear()
+    prime(text, SourceFile(text), *hint)
+    try:
+        primed = ModuleImports.of(text)
+        assert primed is not parsed
+        assert primed.insertion_offset() == parsed.insertion_offset() == text.index("def") - 2 * len(ending)
+    finally:
+        imports._PRIMED.clear()

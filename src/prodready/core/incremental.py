@@ -179,7 +179,8 @@ class DocumentAnalyzer:
             return None
         leading = []
         for block in blocks[:most]:
-            if block.kind != TOP or text[block.start:block.start + len(block.text)] != block.text:
+            at_line_start = block.start == 0 or text[block.start - 1] == "\n"
+            if block.kind != TOP or not at_line_start or text[block.start:block.start + len(block.text)] != block.text:
                 return None
             leading.append((block.start, block.text))
             if not block.text.lstrip().startswith(_IMPORT_LIKE):
