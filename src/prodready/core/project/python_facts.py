@@ -176,7 +176,7 @@ class _Collector(ast.NodeVisitor):
     def span(self, node: ast.AST) -> tuple[int, int]:
         return self.source.node_range(node)
 
-    # -- where a node is: this walk counts as it goes (`_FactsDuringWalk` asks the rules' walk)
+    # -- where a node is: this walk counts as it goes (`FactsDuringWalk` asks the rules' walk)
     def _import_guarded(self, node: ast.AST) -> bool:
         """Inside a ``try`` that catches ImportError, or an ``if`` on ``sys.version_info``."""
         return self.guard_depth > 0
