@@ -5,6 +5,13 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+# Fields that hold identifiers, strings and numbers, never a node (a name's ``id``, an
+# attribute's ``attr``, a keyword's ``arg``...): tree walks need not read them.
+SCALAR_FIELDS = frozenset({"id", "attr", "arg", "asname", "name", "module", "level", "kind", "conversion",
+                           "simple", "is_async", "type_comment"})
+# Fields that hold expression contexts and operators: nodes, but ones no check reads.
+CONTEXT_FIELDS = frozenset({"ctx", "op", "ops"})
+
 
 def keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
     for kw in call.keywords:

@@ -246,7 +246,7 @@ class ModuleInfo:
         self.bindings: dict = {}
         self.definitions: dict = {}
         self.stars: tuple = ()
-        self.returns: dict = {}  # function name -> (returned qualified name or None, inferable)
+        self.returns: dict = {}  # function name -> `_function_summary`
 
     @classmethod
     def load(cls, path: Path, stamp: Optional[Stamp], keep=None) -> "ModuleInfo":
@@ -991,16 +991,20 @@ class FileLookup:
     def _returns(self, module: ModuleInfo, name: str, hops: int, seen: set) -> tuple[Optional[str], bool]:
         """(what function ``name`` returns when every return statement names the same thing,
         whether a return value is worth inferring)."""
-        cached = module.returns.get(name)
-        if cached is None:
-            cached = module.returns[name] = _function_returns(module, name)
-        value, inferable = cached
+        value, inferable = self._summary(module, name)[0]
         if value is None:
             return None, inferable
         if self.project.is_project_name(value, module.path):
             followed = self._answer(value, module.path, hops + 1, seen)
             return followed, inferable and followed is None
         return value, inferable
+
+    @staticmethod
+    def _summary(module: ModuleInfo, name: str) -> tuple:
+        cached = module.returns.get(name)
+        if cached is None:
+            cached = module.returns[name] = _function_summary(module, name)
+        return cached
 
     def _passed(self, module: ModuleInfo, name: str, hops: int, seen: set) -> Optional[int]:
         """The position of the parameter that function ``name`` of ``module`` returns from
@@ -1012,11 +1016,8 @@ class FileLookup:
             return None
         seen.add(key)
         try:
-            forms = module.returns.get(key)
-            if forms is None:
-                forms = module.returns[key] = _returned_parameters(module, name)
             position = None
-            for parameter, callee, argument in forms:
+            for parameter, callee, argument in self._summary(module, name)[1]:
                 if callee is not None:
                     target = self._function_named(callee, module, hops)
                     if target is None or self._passed(target[0], target[1], hops + 1, seen) != argument:
@@ -1078,35 +1079,50 @@ class FileLookup:
         return answer
 
 
-def _returned_parameters(module: ModuleInfo, name: str) -> tuple:
-    """How function ``name`` returns one of its positional parameters: for every return
-    statement (parameter position, None, None) for ``return f``, or (parameter position,
-    callee, argument position) for ``return g(x, f)`` (g as spelled in the module: it passes
-    ``f`` through when g returns its argument at that position). Empty when some return
-    statement gives anything else, the parameter is bound again, or the function is a
-    generator or decorated (a decorator may replace what a call runs)."""
-    definition = module.definitions.get(name)
-    func = module.function(name) if definition is not None and definition[2] == -1 else None
-    if func is None:
-        return ()
-    args = func.args  # type: ignore[attr-defined]
-    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+def _scan_body(func: ast.AST) -> Optional[tuple[list, set]]:
+    """(the return statements of ``func``'s own body, the names it binds: assignments,
+    targets, nested ``def``/``class``), or None for a generator or a function with
+    ``global``/``nonlocal``. Nested functions and lambdas are not entered."""
     returns: list = []
-    rebound: set = set()
+    local: set = set()
     stack = list(func.body)  # type: ignore[attr-defined]
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
-            return ()
+            return None
         if isinstance(node, ast.Return):
-            returns.append(node.value)
+            returns.append(node)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            rebound.add(node.id)
+            local.add(node.id)
         if isinstance(node, _SCOPES):
             if not isinstance(node, ast.Lambda):
-                rebound.add(node.name)
+                local.add(node.name)
             continue
         stack.extend(ast.iter_child_nodes(node))
+    return returns, local
+
+
+def _function_summary(module: ModuleInfo, name: str) -> tuple[tuple[Optional[str], bool], tuple]:
+    """What `FileLookup` needs of top-level function ``name``, from one parse of it:
+    (`_returned_value`, `_returned_parameters`)."""
+    func = module.function(name)
+    scan = _scan_body(func) if func is not None else None
+    if scan is None:
+        return (None, False), ()
+    returns, local = scan
+    decorated = module.definitions[name][2] == -2  # a decorator may replace what a call runs
+    forms = () if decorated else _returned_parameters(func, returns, local)
+    return _returned_value(module, func, returns, local), forms
+
+
+def _returned_parameters(func: ast.AST, returns: list, rebound: set) -> tuple:
+    """How ``func`` returns one of its positional parameters: for every return statement
+    (parameter position, None, None) for ``return f``, or (parameter position, callee,
+    argument position) for ``return g(x, f)`` (g as spelled in the module: it passes ``f``
+    through when g returns its argument at that position). Empty when some return statement
+    gives anything else or the parameter is bound again."""
+    args = func.args  # type: ignore[attr-defined]
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
 
     def parameter(node) -> Optional[int]:
         if isinstance(node, ast.Name) and node.id in positional and node.id not in rebound:
@@ -1114,7 +1130,8 @@ def _returned_parameters(module: ModuleInfo, name: str) -> tuple:
         return None
 
     forms = []
-    for value in returns:
+    for statement in returns:
+        value = statement.value
         position = parameter(value)
         if position is not None:
             forms.append((position, None, None))
@@ -1129,11 +1146,9 @@ def _returned_parameters(module: ModuleInfo, name: str) -> tuple:
     return tuple(forms)
 
 
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))  # try/except* from Python 3.11
 # Statements whose blocks may run or not: a name bound only inside them keeps its earlier value.
-_CONDITIONAL = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match) if hasattr(ast, "Match") else \
-    (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try)
-if hasattr(ast, "TryStar"):
-    _CONDITIONAL = (*_CONDITIONAL, ast.TryStar)
+_CONDITIONAL = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Match, *_TRIES)
 
 
 def _may_return_literal(func: ast.AST) -> bool:
@@ -1194,7 +1209,7 @@ def _binds_unconditionally(stmt: ast.AST, name: str) -> bool:
         always = [stmt.target, stmt.iter]
     elif isinstance(stmt, (ast.If, ast.While)):
         always = [stmt.test]
-    elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+    elif isinstance(stmt, _TRIES):
         always = list(stmt.finalbody)  # type: ignore[attr-defined]
     else:  # match: its subject
         always = [getattr(stmt, "subject", None)]
@@ -1214,31 +1229,10 @@ def _spelled(node: ast.AST, local: set) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
-def _function_returns(module: ModuleInfo, name: str) -> tuple[Optional[str], bool]:
-    """(the qualified name every return statement of function ``name`` resolves to, with
-    module bindings and its own locals shadowing them; whether some return value is an
-    expression worth inferring). Generators and functions with bare returns: (None, False)."""
-    func = module.function(name)
-    if func is None:
-        return None, False
-    returns: list = []
-    local: set = set()
-    stack = list(func.body)  # type: ignore[attr-defined]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return None, False  # a generator
-        if isinstance(node, ast.Return):
-            returns.append(node)
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            local.add(node.id)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            return None, False
-        if isinstance(node, _SCOPES):
-            if not isinstance(node, ast.Lambda):
-                local.add(node.name)
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+def _returned_value(module: ModuleInfo, func: ast.AST, returns: list, local: set) -> tuple[Optional[str], bool]:
+    """(the qualified name every return statement of ``func`` resolves to, with module
+    bindings and its own locals (``local``) shadowing them; whether some return value is an
+    expression worth inferring). Functions with bare returns: (None, False)."""
     if not returns or any(r.value is None for r in returns):
         return None, False
     inferable = any(isinstance(r.value, _INFERABLE) for r in returns) and not _may_return_literal(func)

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
+from prodready.core.astutil import CONTEXT_FIELDS, SCALAR_FIELDS
 from prodready.core.config import Config
 from prodready.core.context import Context, ModuleContext, PendingFinding
 from prodready.core.fileinfo import FileInfo
@@ -40,10 +41,6 @@ _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _AST = ast.AST
 _BIND_AFTER = frozenset({ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom})
 _BIND_BEFORE = frozenset({ast.For, ast.AsyncFor, ast.With, ast.AsyncWith})
-# Fields that hold identifiers, strings and numbers, never a node: not read by the walk (a
-# name's ``id``, an attribute's ``attr``, a keyword's ``arg`` are among the commonest fields).
-_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "asname", "name", "module", "level", "kind", "conversion",
-                            "simple", "is_async", "type_comment"})
 _NO_CHILDREN = frozenset({ast.Constant})  # its ``value`` is a Python value, not a node
 
 
@@ -82,7 +79,7 @@ class RuleSet:
         shape = self.shapes.get(cls)
         if shape is None:
             bind = 1 if cls in _BIND_BEFORE else 2 if cls in _BIND_AFTER else 0
-            skip = _SCALAR_FIELDS if self.visits_leaf_nodes else _SCALAR_FIELDS | {"ctx", "op", "ops"}
+            skip = SCALAR_FIELDS if self.visits_leaf_nodes else SCALAR_FIELDS | CONTEXT_FIELDS
             fields = () if cls in _NO_CHILDREN else tuple(name for name in cls._fields if name not in skip)
             shape = self.shapes[cls] = (bind, fields)
         return shape

@@ -82,16 +82,9 @@ class ModuleImports:
             return 0
         last_end: Optional[int] = None
         for index, stmt in enumerate(statements):
-            if index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
-                last_end = self._line_end(stmt)
-                continue
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                last_end = self._line_end(stmt)
-                continue
-            if isinstance(stmt, ast.Try) and all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) for s in stmt.body):
-                last_end = self._line_end(stmt)
-                continue
-            break
+            if not _leads(stmt, index):
+                break
+            last_end = self._line_end(stmt)
         if last_end is None:
             # Keep a shebang / coding line / leading comments first.
             offset = 0
@@ -153,16 +146,12 @@ def prime(text: str, source: SourceFile, bindings: dict, leading: Sequence[tuple
         ast.increment_lineno(tree, source.line_of(start))
         for stmt in tree.body:
             body.append(stmt)
-            if not _leads(stmt, len(body) - 1):
-                break
-        else:
-            continue
-        break
-    else:
-        return  # the blocks given may all be imports: where they end is not known
-    _PRIMED[text] = ModuleImports(source, None, dict(bindings), body)
-    while len(_PRIMED) > _PRIMED_TEXTS:
-        _PRIMED.popitem(last=False)
+            if not _leads(stmt, len(body) - 1):  # the first statement after the imports
+                _PRIMED[text] = ModuleImports(source, None, dict(bindings), body)
+                while len(_PRIMED) > _PRIMED_TEXTS:
+                    _PRIMED.popitem(last=False)
+                return
+    # The blocks given may all be imports: where they end is not known.
 
 
 @lru_cache(maxsize=8)

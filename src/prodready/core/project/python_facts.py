@@ -14,6 +14,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from prodready.core.astutil import CONTEXT_FIELDS, SCALAR_FIELDS
 from prodready.core.names import NameResolver
 from prodready.core.project.orm import ModelDef, collect_models
 from prodready.core.rule import Rule
@@ -130,8 +131,7 @@ _DISPATCH: dict = {}  # node type -> the _Collector method that visits it (None:
 _CHILDREN: dict = {}  # node type -> its fields that can hold nodes
 # Fields that never hold a node the collector reads: expression contexts, operators,
 # identifiers and flags.
-_SCALAR_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "asname", "name", "module", "level",
-                            "kind", "conversion", "simple", "is_async", "type_comment"})
+_SCALAR_FIELDS = SCALAR_FIELDS | CONTEXT_FIELDS
 
 
 def _children_of(cls: type) -> tuple:
@@ -609,6 +609,9 @@ def python_facts(text: str, path: str, tree: Optional[ast.Module] = None,
     return collector.facts
 
 
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))  # try/except* from Python 3.11
+
+
 class FactsDuringWalk(_Collector, Rule):
     """The project check's facts of a module gathered during the rules' walk of its tree
     (core/engine.py), not in a walk of their own. A batch run checks every module and wants
@@ -655,7 +658,7 @@ class FactsDuringWalk(_Collector, Rule):
     def _import_guarded(self, node: ast.AST) -> bool:
         for ancestor, child in self._enclosing(node):
             kind = ancestor.__class__
-            if kind is ast.Try or kind.__name__ == "TryStar":
+            if kind in _TRIES:
                 if any(stmt is child for stmt in ancestor.body) and any(
                         self._catches_import_error(h.type) for h in ancestor.handlers):  # type: ignore[attr-defined]
                     return True
